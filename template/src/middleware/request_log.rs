@@ -1,0 +1,29 @@
+//! One log line per request with its id, method, route template, status and latency; everything
+//! logged while handling it carries the same `request_id`.
+
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use tracing::Instrument;
+
+use super::{request_id, route_of};
+
+pub async fn log(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = route_of(&request);
+    let id = request_id::current();
+    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
+    let response = next.run(request).instrument(span).await;
+    tracing::info!(
+        request_id = %id,
+        method = %method,
+        route = %route,
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request completed"
+    );
+    response
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,18 +20,30 @@ def versions() -> dict[str, dict[str, str]]:
         return tomllib.load(handle)
 
 
-def derived(answers: dict[str, Any]) -> dict[str, Any]:
-    """Flags derived from the answers. Pure: the same answers give the same flags."""
-    auth_jwt = answers["auth"] == "jwt"
+# Each derived flag, by name, with the answer it reads and how.
+FLAGS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "crate_ident": ("crate_name", lambda name: str(name).replace("-", "_")),
+    "auth_jwt": ("auth", lambda auth: auth == "jwt"),
+    "auth_none": ("auth", lambda auth: auth == "none"),
+    "is_axum": ("framework", lambda framework: framework == "axum"),
+    "is_sqlite": ("database", lambda database: database == "sqlite"),
+    "is_sqlx": ("db_library", lambda library: library == "sqlx"),
+    "has_license": ("license", lambda license_: license_ != "none"),
+    "dual_license": ("license", lambda license_: license_ == "MIT OR Apache-2.0"),
+    "ci_github": ("ci", lambda ci: ci == "github"),
+}
+
+
+def derived(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The flags whose answers are known. Pure: the same answers give the same flags.
+
+    Copier also renders while it is still asking questions, when only some answers exist; a
+    flag appears as soon as the answer it reads does.
+    """
     return {
-        "crate_ident": answers["crate_name"].replace("-", "_"),
-        "auth_jwt": auth_jwt,
-        "auth_none": not auth_jwt,
-        "is_axum": answers["framework"] == "axum",
-        "is_sqlite": answers["database"] == "sqlite",
-        "is_sqlx": answers["db_library"] == "sqlx",
-        "has_license": answers["license"] != "none",
-        "ci_github": answers["ci"] == "github",
+        flag: compute(answers[answer])
+        for flag, (answer, compute) in FLAGS.items()
+        if answer in answers
     }
 
 
@@ -41,5 +54,4 @@ class ContextUpdater(ContextHook):
         table = versions()
         context["versions"] = table["crates"]
         context["toolchain"] = table["toolchain"]
-        if all(key in context for key in ("auth", "crate_name", "framework", "ci")):
-            context.update(derived(context))
+        context.update(derived(context))

@@ -8,12 +8,60 @@ from jinja2 import Environment
 from jinja2.ext import Extension
 
 RUST_KEYWORDS = frozenset(
-    """
-    as async await break const continue crate dyn else enum extern false fn for gen if impl in
-    let loop match mod move mut pub ref return self Self static struct super trait true type
-    unsafe use where while abstract become box do final macro override priv try typeof unsized
-    virtual yield
-    """.split()
+    [
+        "as",
+        "async",
+        "await",
+        "break",
+        "const",
+        "continue",
+        "crate",
+        "dyn",
+        "else",
+        "enum",
+        "extern",
+        "false",
+        "fn",
+        "for",
+        "gen",
+        "if",
+        "impl",
+        "in",
+        "let",
+        "loop",
+        "match",
+        "mod",
+        "move",
+        "mut",
+        "pub",
+        "ref",
+        "return",
+        "self",
+        "Self",
+        "static",
+        "struct",
+        "super",
+        "trait",
+        "true",
+        "type",
+        "unsafe",
+        "use",
+        "where",
+        "while",
+        "abstract",
+        "become",
+        "box",
+        "do",
+        "final",
+        "macro",
+        "override",
+        "priv",
+        "try",
+        "typeof",
+        "unsized",
+        "virtual",
+        "yield",
+    ]
 )
 # Names cargo itself refuses for a package.
 CARGO_RESERVED = frozenset({"test", "core", "std", "alloc", "proc_macro", "proc-macro"})

@@ -20,17 +20,31 @@ def versions() -> dict[str, dict[str, str]]:
         return tomllib.load(handle)
 
 
-# Each derived flag, by name, with the answer it reads and how.
-FLAGS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "crate_ident": ("crate_name", lambda name: str(name).replace("-", "_")),
-    "auth_jwt": ("auth", lambda auth: auth == "jwt"),
-    "auth_none": ("auth", lambda auth: auth == "none"),
-    "is_axum": ("framework", lambda framework: framework == "axum"),
-    "is_sqlite": ("database", lambda database: database == "sqlite"),
-    "is_sqlx": ("db_library", lambda library: library == "sqlx"),
-    "has_license": ("license", lambda license_: license_ != "none"),
-    "dual_license": ("license", lambda license_: license_ == "MIT OR Apache-2.0"),
-    "ci_github": ("ci", lambda ci: ci == "github"),
+# The SQLx features each database needs, on top of the ones every variant uses.
+SQLX_COMMON = ["chrono", "macros", "migrate", "runtime-tokio", "uuid"]
+SQLX_FEATURES = {
+    "sqlite": sorted([*SQLX_COMMON, "sqlite-bundled"]),
+    "postgres": sorted([*SQLX_COMMON, "postgres", "tls-rustls"]),
+}
+
+# Each derived flag, by name: the answers it reads and how it combines them.
+FLAGS: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
+    "crate_ident": (("crate_name",), lambda name: str(name).replace("-", "_")),
+    "auth_jwt": (("auth",), lambda auth: auth == "jwt"),
+    "auth_none": (("auth",), lambda auth: auth == "none"),
+    "is_axum": (("framework",), lambda framework: framework == "axum"),
+    "is_sqlite": (("database",), lambda database: database == "sqlite"),
+    "is_postgres": (("database",), lambda database: database == "postgres"),
+    "sqlx_features": (("database",), lambda database: SQLX_FEATURES[database]),
+    "is_sqlx": (("db_library",), lambda library: library == "sqlx"),
+    # Which shipped set of SQLx offline query data (template/.sqlx) the project gets.
+    "sqlx_query_set": (
+        ("db_library", "database", "auth"),
+        lambda library, database, auth: f"{database}-{auth}" if library == "sqlx" else "",
+    ),
+    "has_license": (("license",), lambda license_: license_ != "none"),
+    "dual_license": (("license",), lambda license_: license_ == "MIT OR Apache-2.0"),
+    "ci_github": (("ci",), lambda ci: ci == "github"),
 }
 
 
@@ -38,12 +52,12 @@ def derived(answers: Mapping[str, Any]) -> dict[str, Any]:
     """The flags whose answers are known. Pure: the same answers give the same flags.
 
     Copier also renders while it is still asking questions, when only some answers exist; a
-    flag appears as soon as the answer it reads does.
+    flag appears as soon as every answer it reads does.
     """
     return {
-        flag: compute(answers[answer])
-        for flag, (answer, compute) in FLAGS.items()
-        if answer in answers
+        flag: compute(*(answers[name] for name in names))
+        for flag, (names, compute) in FLAGS.items()
+        if all(name in answers for name in names)
     }
 
 

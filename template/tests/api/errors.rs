@@ -4,8 +4,6 @@
 use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::json;
-use sqlx::Connection;
-use sqlx::sqlite::SqliteConnection;
 use uuid::Uuid;
 
 use crate::helpers::{as_user, expect_error, spawn_app, spawn_app_with};
@@ -174,14 +172,8 @@ async fn cors_allows_only_configured_origins() {
 #[tokio::test]
 async fn a_request_slower_than_the_timeout_is_a_json_408() {
     let app = spawn_app_with(|settings| settings.server.request_timeout_ms = 300).await;
-    // Another writer holds SQLite's write lock, so creating a user has to wait for it.
-    let mut writer = SqliteConnection::connect(&app.settings.database.url)
-        .await
-        .expect("connect");
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut writer)
-        .await
-        .expect("take the write lock");
+    // Another connection holds the lock that creating a user needs.
+    let _lock = app.database.lock_writes().await;
     let response = app.request_new_user("ada@example.com").await;
     expect_error(response, StatusCode::REQUEST_TIMEOUT, "request_timeout").await;
 }

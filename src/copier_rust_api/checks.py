@@ -1,0 +1,141 @@
+"""Run a generated project's own checks (cargo fmt, clippy, test) the same way everywhere.
+
+Every variant shares one cargo target directory outside the repository, and sccache when it is
+installed, so compiling many variants costs little more than compiling one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+TARGET_DIR_ENV = "RUST_API_TARGET_DIR"
+NO_SCCACHE_ENV = "RUST_API_NO_SCCACHE"
+DEFAULT_TARGET_DIR = Path("~/.cache/copier-rust-api/target")
+DEFAULT_TIMEOUT_S = 3600.0
+
+
+@dataclass(frozen=True)
+class CargoStep:
+    """One cargo invocation a generated project must pass."""
+
+    name: str
+    args: tuple[str, ...]
+
+    @property
+    def command(self) -> tuple[str, ...]:
+        return ("cargo", *self.args)
+
+
+# In the order a developer runs them: cheapest first.
+CARGO_STEPS: tuple[CargoStep, ...] = (
+    CargoStep("fmt", ("fmt", "--check")),
+    CargoStep("clippy", ("clippy", "--all-targets", "--", "-D", "warnings")),
+    CargoStep("test", ("test",)),
+)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The outcome of one step: exit code and combined stdout/stderr."""
+
+    step: CargoStep
+    project: Path
+    returncode: int
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def tail(self, lines: int = 60) -> str:
+        """The last `lines` lines of output: where cargo puts the error that matters."""
+        return "\n".join(self.output.splitlines()[-lines:])
+
+    def summary(self, lines: int = 60) -> str:
+        """A failure message: the command, where it ran, its exit code and the output's tail."""
+        return (
+            f"`{' '.join(self.step.command)}` exited {self.returncode} in {self.project}\n"
+            f"--- last {lines} lines of output ---\n{self.tail(lines)}"
+        )
+
+
+def target_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The shared CARGO_TARGET_DIR: `$RUST_API_TARGET_DIR`, else ~/.cache/copier-rust-api/target."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get(TARGET_DIR_ENV) or DEFAULT_TARGET_DIR).expanduser()
+
+
+def projects_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where variants are rendered for compiling: `projects/` beside the shared target dir.
+
+    A stable path per variant keeps cargo's fingerprints, and so the artifacts in the shared
+    target dir, the same from one run to the next instead of piling up one copy per temp dir.
+    """
+    return target_dir(environ).parent / "projects"
+
+
+def use_sccache(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether to wrap rustc in sccache: it is on PATH and `$RUST_API_NO_SCCACHE` is unset."""
+    environ = os.environ if environ is None else environ
+    return NO_SCCACHE_ENV not in environ and shutil.which("sccache") is not None
+
+
+def cargo_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for cargo steps: shared target dir, sccache if available, no colour."""
+    env = dict(os.environ if environ is None else environ)
+    env["CARGO_TARGET_DIR"] = str(target_dir(env))
+    env["CARGO_TERM_COLOR"] = "never"
+    if use_sccache(env):
+        env["RUSTC_WRAPPER"] = "sccache"
+    return env
+
+
+def run_step(
+    project: Path,
+    step: CargoStep,
+    *,
+    env: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+) -> StepResult:
+    """Run `step` in `project`; never raises for a failing step, only reports it."""
+    environment = cargo_env() if env is None else dict(env)
+    try:
+        completed = subprocess.run(
+            step.command,
+            cwd=project,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as expired:
+        output = expired.output
+        text = output.decode(errors="replace") if isinstance(output, bytes) else output or ""
+        return StepResult(step, project, -1, f"{text}\n[timed out after {timeout:.0f}s]")
+    return StepResult(step, project, completed.returncode, completed.stdout)
+
+
+def run_steps(
+    project: Path,
+    steps: Sequence[CargoStep] = CARGO_STEPS,
+    *,
+    env: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+) -> list[StepResult]:
+    """Run `steps` in order, stopping at the first that fails; return the results so far."""
+    results: list[StepResult] = []
+    for step in steps:
+        result = run_step(project, step, env=env, timeout=timeout)
+        results.append(result)
+        if not result.ok:
+            break
+    return results

@@ -1,0 +1,89 @@
+"""Shared fixtures: the template under test, a hermetic environment, and a render cache."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from copier_rust_api.matrix import Variant
+from copier_rust_api.render import render, snapshot, vcs_ref_for
+
+# The checkout these tests belong to (not an installed copy of the template).
+TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Template Tests",
+    "GIT_AUTHOR_EMAIL": "template-tests@example.com",
+    "GIT_COMMITTER_NAME": "Template Tests",
+    "GIT_COMMITTER_EMAIL": "template-tests@example.com",
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hermetic_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A git identity and empty copier settings, whatever the machine has configured."""
+    settings = tmp_path_factory.mktemp("copier-settings") / "settings.yml"
+    # An empty mapping, not an empty file: copier 9.19 refuses a file that loads as None.
+    settings.write_text("{}\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in GIT_IDENTITY.items():
+            patch.setenv(key, value)
+        patch.setenv("COPIER_SETTINGS_PATH", str(settings))
+        yield
+
+
+@pytest.fixture(scope="session")
+def template_root() -> Path:
+    """The template repository under test: copier.yml, extensions/ and template/."""
+    return TEMPLATE_ROOT
+
+
+@pytest.fixture(scope="session")
+def vcs_ref(template_root: Path) -> str | None:
+    """`HEAD` in a git checkout, so copier renders the working tree and not the newest tag."""
+    return vcs_ref_for(template_root)
+
+
+@pytest.fixture(scope="session")
+def template_snapshot(template_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The working tree's template, copied once per session as a plain directory.
+
+    Rendering it skips copier's git clone of the checkout (several times faster across the whole
+    matrix) and every test of a session sees the same template, even while it is being edited.
+    `test_render.py` checks that it renders the same tree as the git checkout at HEAD.
+    """
+    return snapshot(template_root, tmp_path_factory.mktemp("template"))
+
+
+class RenderCache:
+    """Renders each variant once per session; later asks get the same directory back."""
+
+    def __init__(self, base: Path, template: Path) -> None:
+        self._base = base
+        self._template = template
+        self._done: dict[str, Path] = {}
+        self._failed: dict[str, BaseException] = {}
+
+    def __call__(self, variant: Variant) -> Path:
+        if variant.slug in self._failed:
+            pytest.fail(
+                f"rendering {variant.slug} failed earlier: {self._failed[variant.slug]}",
+                pytrace=False,
+            )
+        if variant.slug not in self._done:
+            try:
+                self._done[variant.slug] = render(
+                    self._base / variant.slug, variant.answers, template=self._template
+                )
+            except Exception as error:
+                self._failed[variant.slug] = error
+                raise
+        return self._done[variant.slug]
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory, template_snapshot: Path) -> RenderCache:
+    """`rendered(variant)` -> the project directory, rendered at most once per session."""
+    return RenderCache(tmp_path_factory.mktemp("rendered"), template_snapshot)

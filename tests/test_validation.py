@@ -1,0 +1,107 @@
+"""copier refuses invalid answers with a message that says what is wrong, and writes nothing."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import copier
+import pytest
+from copier import Settings
+
+
+def copy(template: Path, dst: Path, **data: object) -> None:
+    copier.run_copy(
+        str(template),
+        dst,
+        data=data,
+        settings=Settings(),
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+    )
+
+
+def nothing_written(dst: Path) -> bool:
+    return not dst.exists() or not any(dst.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        pytest.param({"crate_name": "My Crate"}, "not a valid crate name", id="spaces-and-caps"),
+        pytest.param({"crate_name": "1abc"}, "starting with a letter", id="leading-digit"),
+        pytest.param({"crate_name": "fn"}, "is a Rust keyword", id="keyword-fn"),
+        pytest.param({"crate_name": "self"}, "is a Rust keyword", id="keyword-self"),
+        pytest.param({"crate_name": "test"}, "reserved by cargo", id="cargo-reserved-test"),
+        pytest.param({"port": 0}, "port must be between 1 and 65535, got 0", id="port-0"),
+        pytest.param(
+            {"port": 70000}, "port must be between 1 and 65535, got 70000", id="port-70000"
+        ),
+    ],
+)
+def test_an_invalid_answer_is_refused_and_nothing_is_written(
+    template_snapshot: Path,
+    tmp_path: Path,
+    answers: dict[str, Any],
+    message: str,
+) -> None:
+    dst = tmp_path / "project"
+    (question,) = answers
+    with pytest.raises(ValueError, match=rf"'{question}'") as refused:
+        copy(template_snapshot, dst, **answers)
+    assert message in str(refused.value)
+    assert nothing_written(dst), f"files were written: {sorted(dst.rglob('*'))}"
+
+
+@pytest.mark.parametrize(
+    ("project_name", "message"),
+    [("Fn", "is a Rust keyword"), ("Test", "reserved by cargo")],
+)
+def test_a_crate_name_derived_from_the_project_name_is_validated_too(
+    template_snapshot: Path, tmp_path: Path, project_name: str, message: str
+) -> None:
+    dst = tmp_path / "project"
+    with pytest.raises(ValueError, match="'crate_name'") as refused:
+        copy(template_snapshot, dst, project_name=project_name)
+    assert message in str(refused.value)
+    assert nothing_written(dst)
+
+
+@pytest.mark.parametrize("choice", ["fastapi", "gitlab-ci"])
+def test_an_answer_outside_the_choices_is_refused(
+    template_snapshot: Path, tmp_path: Path, choice: str
+) -> None:
+    dst = tmp_path / "project"
+    with pytest.raises(ValueError, match="Invalid choice for 'framework'"):
+        copy(template_snapshot, dst, framework=choice)
+    assert nothing_written(dst)
+
+
+@pytest.mark.parametrize("crate_name", ["my_api2", "my-api", "a"])
+def test_a_valid_crate_name_is_accepted_and_becomes_the_package_name(
+    template_snapshot: Path, tmp_path: Path, crate_name: str
+) -> None:
+    dst = tmp_path / "project"
+    copy(template_snapshot, dst, crate_name=crate_name)
+    cargo = tomllib.loads((dst / "Cargo.toml").read_text(encoding="utf-8"))
+    assert cargo["package"]["name"] == crate_name
+
+
+@pytest.mark.parametrize("port", [1, 65535])
+def test_the_ports_at_either_end_of_the_range_are_accepted(
+    template_snapshot: Path, tmp_path: Path, port: int
+) -> None:
+    dst = tmp_path / "project"
+    copy(template_snapshot, dst, port=port)
+    assert (dst / "Cargo.toml").is_file()
+
+
+def test_the_crate_name_is_derived_from_the_project_name(
+    template_snapshot: Path, tmp_path: Path
+) -> None:
+    dst = tmp_path / "project"
+    copy(template_snapshot, dst, project_name="Billing Service 2")
+    cargo = tomllib.loads((dst / "Cargo.toml").read_text(encoding="utf-8"))
+    assert cargo["package"]["name"] == "billing-service-2"

@@ -33,6 +33,7 @@ FLAGS: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
     "auth_jwt": (("auth",), lambda auth: auth == "jwt"),
     "auth_none": (("auth",), lambda auth: auth == "none"),
     "is_axum": (("framework",), lambda framework: framework == "axum"),
+    "is_actix": (("framework",), lambda framework: framework == "actix-web"),
     "is_sqlite": (("database",), lambda database: database == "sqlite"),
     "is_postgres": (("database",), lambda database: database == "postgres"),
     "sqlx_features": (("database",), lambda database: SQLX_FEATURES[database]),

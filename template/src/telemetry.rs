@@ -1,6 +1,8 @@
 //! Logging: readable lines locally, one JSON object per line in production. `RUST_LOG`
 //! overrides the configured filter.
 
+use std::time::Duration;
+
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, fmt};
@@ -26,4 +28,16 @@ pub fn init(settings: &TelemetrySettings) {
     if installed.is_err() {
         tracing::debug!("a tracing subscriber was already installed");
     }
+}
+
+/// The one log line per request: id, method, route template, status and latency.
+pub fn log_request(request_id: &str, method: &str, route: &str, status: u16, latency: Duration) {
+    tracing::info!(
+        request_id,
+        method,
+        route,
+        status,
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        "request completed"
+    );
 }

@@ -8,7 +8,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
 
-use super::{request_id, route_of};
+use super::route_of;
+use crate::{request_id, telemetry};
 
 pub async fn log(request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -17,13 +18,7 @@ pub async fn log(request: Request, next: Next) -> Response {
     let id = request_id::current();
     let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
     let response = next.run(request).instrument(span).await;
-    tracing::info!(
-        request_id = %id,
-        method = %method,
-        route = %route,
-        status = response.status().as_u16(),
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
-        "request completed"
-    );
+    let status = response.status().as_u16();
+    telemetry::log_request(&id, method.as_str(), &route, status, started.elapsed());
     response
 }

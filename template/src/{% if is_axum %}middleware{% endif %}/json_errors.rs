@@ -9,17 +9,16 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
+use crate::headers;
 
 pub async fn ensure_json(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    let is_error = status.is_client_error() || status.is_server_error();
-    let is_json = response
+    let content_type = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/json"));
-    if !is_error || is_json {
+        .and_then(|value| value.to_str().ok());
+    if !headers::needs_json_error_body(status.as_u16(), content_type) {
         return response;
     }
     let allow = response.headers().get(header::ALLOW).cloned();
@@ -33,10 +32,5 @@ pub async fn ensure_json(request: Request, next: Next) -> Response {
 
 /// The answer to a handler that panicked: a plain 500, the panic message goes to the log.
 pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
-    let message = panic
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.downcast_ref::<&str>().copied())
-        .unwrap_or("unknown panic");
-    AppError::internal(anyhow::anyhow!("handler panicked: {message}")).into_response()
+    AppError::from_panic(panic.as_ref()).into_response()
 }

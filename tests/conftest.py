@@ -9,6 +9,7 @@ import pytest
 
 from copier_rust_api.matrix import Variant
 from copier_rust_api.render import render, snapshot, vcs_ref_for
+from releases import TemplateRepo, with_new_release
 
 # The checkout these tests belong to (not an installed copy of the template).
 TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
@@ -87,3 +88,9 @@ class RenderCache:
 def rendered(tmp_path_factory: pytest.TempPathFactory, template_snapshot: Path) -> RenderCache:
     """`rendered(variant)` -> the project directory, rendered at most once per session."""
     return RenderCache(tmp_path_factory.mktemp("rendered"), template_snapshot)
+
+
+@pytest.fixture(scope="session")
+def template_repo(template_root: Path, tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
+    """The template as a git repository: 1.0.0 is the working tree, 1.1.0 changes it a little."""
+    return with_new_release(template_root, tmp_path_factory.mktemp("template-repo"))

@@ -64,7 +64,7 @@ def snapshot(root: Path, dst: Path) -> Path:
 
 
 @contextmanager
-def _git_identity() -> Iterator[None]:
+def git_identity() -> Iterator[None]:
     """Supply a git identity for copier's scratch commit where the environment has none."""
     added = {key: value for key, value in GIT_IDENTITY.items() if key not in os.environ}
     os.environ.update(added)
@@ -90,7 +90,7 @@ def render(
     `copier.errors.CopierError`) before anything is written.
     """
     root = (template or template_root()).resolve()
-    with _git_identity():
+    with git_identity():
         copier.run_copy(
             str(root),
             dst,

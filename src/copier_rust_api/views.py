@@ -1,0 +1,133 @@
+"""How the CLI shows its results: rich tables and text, built from plain data, printed by cli.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from copier_rust_api.checks import CargoStep
+from copier_rust_api.doctor import Check, Status
+from copier_rust_api.matrix import Variant
+from copier_rust_api.update import UpdateReport
+from copier_rust_api.verify import VariantReport
+
+
+def answer_text(value: object) -> str:
+    """An answer as the user types it: `true`/`false` for booleans."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# --- rust-api matrix ------------------------------------------------------------------------
+
+
+def variants_table(title: str, variants: Sequence[Variant], keys: Sequence[str]) -> Table:
+    """One row per variant: its slug, then its answer to each of `keys`."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("slug", no_wrap=True, style="cyan")
+    for key in keys:
+        table.add_column(key, no_wrap=True)
+    for number, variant in enumerate(variants, start=1):
+        table.add_row(
+            str(number),
+            variant.slug,
+            *(answer_text(variant.answers[key]) for key in keys),
+        )
+    return table
+
+
+def axes_summary(axes: dict[str, tuple[Any, ...]], combinations: int, distinct: int) -> str:
+    """`framework (1) x database (2) x ... = 64 combinations; 8 distinct Rust projects`."""
+    factors = " x ".join(f"{name} ({len(values)})" for name, values in axes.items())
+    return (
+        f"{factors} = [bold]{combinations}[/] combinations; "
+        f"[bold]{distinct}[/] distinct Rust projects (the rest differ only in files such as "
+        "the Dockerfile, CI workflow or license)"
+    )
+
+
+# --- rust-api verify ------------------------------------------------------------------------
+
+_STEP_CELL = {True: Text("ok", style="green"), False: Text("FAILED", style="bold red")}
+_SKIPPED = Text("skipped", style="dim")
+
+
+def verify_table(reports: Sequence[VariantReport], steps: Sequence[CargoStep]) -> Table:
+    """One row per variant: each step's outcome, the time taken, and the overall result."""
+    table = Table(title="rust-api verify", title_justify="left")
+    table.add_column("variant", no_wrap=True, style="cyan")
+    for step in steps:
+        table.add_column(step.name, no_wrap=True)
+    table.add_column("time", justify="right", no_wrap=True)
+    table.add_column("result", no_wrap=True)
+    for report in reports:
+        cells: list[Text] = []
+        for step in steps:
+            result = report.result_of(step)
+            cells.append(_SKIPPED if result is None else _STEP_CELL[result.ok])
+        if report.render_error is not None:
+            verdict = Text("RENDER FAILED", style="bold red")
+        else:
+            verdict = Text("passed", style="green") if report.ok else Text("FAILED", "bold red")
+        table.add_row(report.variant.slug, *cells, f"{report.seconds:.1f}s", verdict)
+    return table
+
+
+def verify_totals(reports: Sequence[VariantReport]) -> str:
+    failed = sum(not report.ok for report in reports)
+    passed = len(reports) - failed
+    seconds = sum(report.seconds for report in reports)
+    colour = "red" if failed else "green"
+    return (
+        f"[bold {colour}]{passed} of {len(reports)} variants passed[/]"
+        f"{f', [bold red]{failed} failed[/]' if failed else ''} "
+        f"({seconds:.1f}s of work)"
+    )
+
+
+# --- rust-api doctor ------------------------------------------------------------------------
+
+_STATUS_CELL = {
+    Status.OK: Text("ok", style="green"),
+    Status.WARNING: Text("warning", style="yellow"),
+    Status.MISSING: Text("MISSING", style="bold red"),
+}
+
+
+def doctor_table(results: Sequence[Check]) -> Table:
+    table = Table(title="rust-api doctor", title_justify="left")
+    table.add_column("check", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("found")
+    table.add_column("what to do")
+    for check in results:
+        name = f"{check.name} (required)" if check.required else check.name
+        table.add_row(name, _STATUS_CELL[check.status], escape(check.found), escape(check.fix))
+    return table
+
+
+# --- rust-api update ------------------------------------------------------------------------
+
+_CHANGE_STYLE = {"?": "green", "A": "green", "D": "red", "M": "yellow", "R": "yellow"}
+
+
+def change_lines(report: UpdateReport) -> list[str]:
+    """`  M  config/base.yaml` per changed path, conflicts marked, in rich markup."""
+    lines = []
+    conflicts = set(report.conflicts)
+    for change in report.changes:
+        code = change.status.strip()
+        style = "bold red" if change.path in conflicts else _CHANGE_STYLE.get(code[:1], "")
+        label = "new" if code == "??" else code
+        suffix = "  [bold red](conflict)[/]" if change.path in conflicts else ""
+        path = escape(change.path)
+        lines.append(
+            f"  [{style}]{label:<3}[/] {path}{suffix}" if style else f"  {label:<3} {path}"
+        )
+    return lines

@@ -37,7 +37,6 @@ FLAGS: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
     "is_sqlite": (("database",), lambda database: database == "sqlite"),
     "is_postgres": (("database",), lambda database: database == "postgres"),
     "sqlx_features": (("database",), lambda database: SQLX_FEATURES[database]),
-    "is_sqlx": (("db_library",), lambda library: library == "sqlx"),
     # Which shipped set of SQLx offline query data (template/.sqlx) the project gets.
     "sqlx_query_set": (
         ("db_library", "database", "auth"),

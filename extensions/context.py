@@ -36,7 +36,9 @@ FLAGS: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
     "is_actix": (("framework",), lambda framework: framework == "actix-web"),
     "is_sqlite": (("database",), lambda database: database == "sqlite"),
     "is_postgres": (("database",), lambda database: database == "postgres"),
-    "sqlx_features": (("database",), lambda database: SQLX_FEATURES[database]),
+    # An answer outside the choices gets no features (copier refuses it right after, with
+    # the list of valid choices); looking it up must not crash first.
+    "sqlx_features": (("database",), lambda database: SQLX_FEATURES.get(database, [])),
     # Which shipped set of SQLx offline query data (template/.sqlx) the project gets.
     "sqlx_query_set": (
         ("db_library", "database", "auth"),

@@ -92,5 +92,5 @@ def rendered(tmp_path_factory: pytest.TempPathFactory, template_snapshot: Path) 
 
 @pytest.fixture(scope="session")
 def template_repo(template_root: Path, tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
-    """The template as a git repository: 1.0.0 is the working tree, 1.1.0 changes it a little."""
+    """The template as a git repository: v0.1.0 is the working tree, v0.2.0 changes it a little."""
     return with_new_release(template_root, tmp_path_factory.mktemp("template-repo"))

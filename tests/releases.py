@@ -2,7 +2,8 @@
 
 Copier updates a project from one tagged version of a git template to another. These helpers
 build such a repository from the working tree, so the update tests exercise today's template:
-release 1.0.0 is the template as it is (or as an older version shaped it), 1.1.0 what follows.
+release v0.1.0 is the template as it is (or as release 0.1.0 shaped it), v0.2.0 what follows.
+Tags are the package version with a `v`, as the real releases are tagged.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from copier import Settings
 from copier_rust_api.render import snapshot
 from copier_rust_api.vcs import git
 
-OLD = "1.0.0"
-NEW = "1.1.0"
+OLD = "v0.1.0"
+NEW = "v0.2.0"
 
-# What release 1.1.0 of `with_new_release` changes in the template.
-REWORDED_CONFIG_HEADER = "# Settings every environment shares (reworded in template 1.1.0)."
+# What the newer release of `with_new_release` changes in the template.
+REWORDED_CONFIG_HEADER = "# Settings every environment shares (reworded in a newer release)."
 ADDED_FILE = "docs/operations.md"
 
 
@@ -36,9 +37,11 @@ def commit_all(repo: Path, message: str) -> None:
 
 @dataclass(frozen=True)
 class TemplateRepo:
-    """A git repository of the template, tagged 1.0.0 and 1.1.0."""
+    """A git repository of the template, tagged with an older and a newer release."""
 
     path: Path
+    old: str = OLD
+    new: str = NEW
 
     def copy(self, dst: Path, ref: str, **answers: object) -> Path:
         """Render release `ref` into `dst` with `answers` (defaults for the rest)."""
@@ -67,25 +70,28 @@ def _build(
     *,
     old: Callable[[Path], None] | None = None,
     new: Callable[[Path], None] | None = None,
+    tags: tuple[str, str] = (OLD, NEW),
 ) -> TemplateRepo:
-    """Today's template as a repository: tag 1.0.0 after `old(path)`, 1.1.0 after `new(path)`.
+    """Today's template as a repository: tag `tags[0]` after `old(path)`, `tags[1]` after
+    `new(path)`.
 
-    `old` edits today's template into an older one (it may only change files); 1.1.0 starts
-    again from today's template.
+    `old` edits today's template into an older one (it may only change files); the newer
+    release starts again from today's template.
     """
+    old_tag, new_tag = tags
     snapshot(template_root, path)
     commit_all(path, "The template today")
     today = git(path, "rev-parse", "HEAD").strip()
     if old is not None:
         old(path)
-        commit_all(path, f"Template {OLD}")
-    git(path, "tag", OLD)
+        commit_all(path, f"Template {old_tag}")
+    git(path, "tag", old_tag)
     git(path, "checkout", "--quiet", today, "--", ".")
     if new is not None:
         new(path)
-    commit_all(path, f"Template {NEW}")
-    git(path, "tag", NEW)
-    return TemplateRepo(path)
+    commit_all(path, f"Template {new_tag}")
+    git(path, "tag", new_tag)
+    return TemplateRepo(path, old_tag, new_tag)
 
 
 def _reword_config_header_and_add_a_file(root: Path) -> None:
@@ -100,12 +106,26 @@ def _reword_config_header_and_add_a_file(root: Path) -> None:
 
 
 def with_new_release(template_root: Path, path: Path) -> TemplateRepo:
-    """1.0.0 is today's template; 1.1.0 rewords config/base.yaml's first line and adds a file."""
+    """v0.1.0 is today's template; v0.2.0 rewords config/base.yaml's first line, adds a file."""
     return _build(template_root, path, new=_reword_config_header_and_add_a_file)
 
 
+def next_release(tag: str) -> str:
+    """The patch release after `tag`: `v0.2.0` -> `v0.2.1`."""
+    major, minor, patch = tag.removeprefix("v").split(".")
+    return f"v{major}.{minor}.{int(patch) + 1}"
+
+
+def upstream_of_this_release(template_root: Path, path: Path, tag: str) -> TemplateRepo:
+    """The template's upstream as `rust-api new` records it: today's template tagged `tag` (the
+    installed package's release), then the next patch release changing it a little."""
+    return _build(
+        template_root, path, new=_reword_config_header_and_add_a_file, tags=(tag, next_release(tag))
+    )
+
+
 def _ask_use_metrics_instead_of_metrics(root: Path) -> None:
-    """Before 1.1.0 the metrics question was called `use_metrics` (the migration's premise).
+    """Release 0.1.0 called the metrics question `use_metrics` (the migration's premise).
 
     The old questionnaire asks `use_metrics` and derives `metrics` from it as a computed value
     (`when: false`: never asked, never recorded), so the old templates render unchanged.
@@ -123,5 +143,5 @@ def _ask_use_metrics_instead_of_metrics(root: Path) -> None:
 
 
 def with_legacy_metrics_answer(template_root: Path, path: Path) -> TemplateRepo:
-    """1.0.0 records the metrics answer as `use_metrics`; 1.1.0 is today's template."""
+    """v0.1.0 records the metrics answer as `use_metrics`; v0.2.0 is today's template."""
     return _build(template_root, path, old=_ask_use_metrics_instead_of_metrics)

@@ -47,14 +47,14 @@ def test_copier_yml_runs_the_migration_before_the_update(template_root: Path) ->
 def test_use_metrics_becomes_metrics_with_its_value(script: Path, tmp_path: Path) -> None:
     answers_file = write(
         tmp_path / ".copier-answers.yml",
-        "_commit: 1.0.0\n_src_path: gh:example/template\nauth: jwt\nuse_metrics: false\n",
+        "_commit: v0.1.0\n_src_path: gh:example/template\nauth: jwt\nuse_metrics: false\n",
     )
     result = migrate(script, answers_file)
     assert result.returncode == 0, result.stderr
     text = answers_file.read_text(encoding="utf-8")
     assert text.startswith(HEADER), "the header comment was dropped"
     assert yaml.safe_load(text) == {
-        "_commit": "1.0.0",
+        "_commit": "v0.1.0",
         "_src_path": "gh:example/template",
         "auth": "jwt",
         "metrics": False,
@@ -65,7 +65,7 @@ def test_use_metrics_becomes_metrics_with_its_value(script: Path, tmp_path: Path
 def test_an_answers_file_using_todays_names_is_left_byte_for_byte(
     script: Path, tmp_path: Path
 ) -> None:
-    body = "_commit: 1.1.0\nauth: none  # kept as written\nmetrics: true\n"
+    body = "_commit: v0.2.0\nauth: none  # kept as written\nmetrics: true\n"
     answers_file = write(tmp_path / ".copier-answers.yml", body)
     assert migrate(script, answers_file).returncode == 0
     assert answers_file.read_text(encoding="utf-8") == HEADER + body

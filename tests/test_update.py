@@ -1,5 +1,5 @@
-"""`copier update` as a team lives it: a project generated from release 1.0.0, edited and
-committed, is updated to 1.1.0.
+"""`copier update` as a team lives it: a project generated from release v0.1.0, edited and
+committed, is updated to v0.2.0.
 
 The team loses nothing it wrote, the template's changes arrive, and where both changed the
 same lines the file keeps both versions between conflict markers: never a silent choice. An
@@ -30,7 +30,7 @@ from releases import (
 
 
 def update(project: Path, **answers: object) -> UpdateReport:
-    """`copier update --defaults` to 1.1.0, the way the CLI runs it; `answers` change answers."""
+    """`copier update --defaults` to v0.2.0, the way the CLI runs it; `answers` change answers."""
     return update_project(project, vcs_ref=NEW, data=answers, defaults=True)
 
 
@@ -106,7 +106,7 @@ def make_team_edits(project: Path) -> None:
 
 @pytest.fixture(scope="module")
 def edited_project(template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project generated from 1.0.0 with the team's edits committed, updated to 1.1.0."""
+    """A project generated from v0.1.0 with the team's edits committed, updated to v0.2.0."""
     project = template_repo.generate(tmp_path_factory.mktemp("edited") / "project")
     make_team_edits(project)
     update(project)
@@ -154,7 +154,7 @@ TEAM_CONFIG_HEADER = "# Our settings: owned by the platform team, see docs/confi
 def conflicting_update(
     template_repo: TemplateRepo, tmp_path_factory: pytest.TempPathFactory
 ) -> UpdateReport:
-    """The team rewrote config/base.yaml's first line; so did release 1.1.0."""
+    """The team rewrote config/base.yaml's first line; so did release v0.2.0."""
     project = template_repo.generate(tmp_path_factory.mktemp("conflicting") / "project")
     edit(project / "config/base.yaml", r"\A#.*$", TEAM_CONFIG_HEADER)
     commit_all(project, "Our header")
@@ -253,7 +253,7 @@ def test_a_project_updated_to_auth_and_metrics_passes_its_own_checks(
 
 @pytest.fixture(scope="module")
 def legacy_repo(template_root: Path, tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
-    """Release 1.0.0 recorded the metrics answer as `use_metrics`; 1.1.0 is today's template."""
+    """Release 0.1.0 recorded the metrics answer as `use_metrics`; v0.2.0 is today's template."""
     return with_legacy_metrics_answer(template_root, tmp_path_factory.mktemp("legacy-repo"))
 
 

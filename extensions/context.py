@@ -8,9 +8,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+from copier.errors import UserMessageError
 from copier_template_extensions import ContextHook
 
 VERSIONS_FILE = Path(__file__).with_name("versions.toml")
+QUESTIONS_FILE = Path(__file__).resolve().parents[1] / "copier.yml"
 
 
 @cache
@@ -50,6 +53,55 @@ FLAGS: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
 }
 
 
+class InvalidChoice(UserMessageError, ValueError):
+    """An answer outside its question's choices.
+
+    A `UserMessageError`, so copier's CLI prints the message alone and exits 1 (a plain
+    `ValueError` from `--data` ends in a traceback there); a `ValueError`, like copier's own
+    choice check, for callers of copier's API.
+    """
+
+
+def _choice_value(choice: Any) -> Any:
+    """The value of one copier choice: `value`, `[label, value]` or `{value: ...}`."""
+    if isinstance(choice, Mapping):
+        return choice.get("value")
+    if isinstance(choice, list | tuple) and len(choice) == 2:
+        return choice[1]
+    return choice
+
+
+@cache
+def choices() -> dict[str, tuple[Any, ...]]:
+    """Each question with fixed choices in copier.yml, with its choice values."""
+    with QUESTIONS_FILE.open(encoding="utf-8") as handle:
+        config = yaml.safe_load(handle) or {}
+    found = {}
+    for name, spec in config.items():
+        raw = spec.get("choices") if isinstance(spec, Mapping) else None
+        values = raw.values() if isinstance(raw, Mapping) else raw if isinstance(raw, list) else []
+        picked = tuple(_choice_value(choice) for choice in values)
+        if picked and not any("{{" in str(value) or "{%" in str(value) for value in picked):
+            found[name] = picked
+    return found
+
+
+def check_choices(answers: Mapping[str, Any]) -> None:
+    """Refuse an answer outside its question's choices, naming the valid ones.
+
+    Copier renders defaults and validators (running this hook) before it checks the choices of
+    answers given with `--data`, so the refusal has to come from here to be a clean one.
+    """
+    for name, valid in choices().items():
+        if name not in answers:
+            continue
+        answer = answers[name]
+        if answer in valid or str(answer) in {str(value) for value in valid}:
+            continue
+        listed = ", ".join(str(value) for value in valid)
+        raise InvalidChoice(f"Invalid choice for '{name}': {answer!r}; choose one of: {listed}")
+
+
 def derived(answers: Mapping[str, Any]) -> dict[str, Any]:
     """The flags whose answers are known. Pure: the same answers give the same flags.
 
@@ -67,6 +119,7 @@ class ContextUpdater(ContextHook):
     """Adds `versions`, `toolchain` and the derived flags to every template's context."""
 
     def hook(self, context: dict[str, Any]) -> None:
+        check_choices(context)
         table = versions()
         context["versions"] = table["crates"]
         context["toolchain"] = table["toolchain"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from jinja2 import Environment
 from jinja2.ext import Extension
@@ -69,9 +70,41 @@ CRATE_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 MAX_LEN = 64
 
 
+# Letters NFKD does not decompose into an ASCII base letter plus accents.
+TRANSLITERATIONS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ı": "i",
+    }
+)
+
+
+def ascii_text(value: str) -> str:
+    """`value` with accented Latin letters replaced by plain ones: "Über Café" -> "Uber Cafe".
+
+    Characters with no ASCII reading (other scripts, symbols) are dropped.
+    """
+    decomposed = unicodedata.normalize("NFKD", value.translate(TRANSLITERATIONS))
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
 def crate_name(value: str) -> str:
-    """Turn a human project name into a crate name: "My API" -> "my-api"."""
-    slug = re.sub(r"[^a-z0-9]+", "-", value.strip().lower()).strip("-")
+    """Turn a human project name into a crate name: "Über Café API" -> "uber-cafe-api"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text(value).strip().lower()).strip("-")
     slug = re.sub(r"^[0-9-]+", "", slug)
     return slug or "app"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -69,13 +71,41 @@ def test_a_crate_name_derived_from_the_project_name_is_validated_too(
     assert nothing_written(dst)
 
 
-@pytest.mark.parametrize("choice", ["fastapi", "gitlab-ci"])
-def test_an_answer_outside_the_choices_is_refused(
-    template_snapshot: Path, tmp_path: Path, choice: str
+@pytest.mark.parametrize(
+    ("question", "answer", "valid"),
+    [
+        ("framework", "fastapi", "axum, actix-web"),
+        ("database", "mysql", "sqlite, postgres"),
+        ("auth", "oauth", "jwt, none"),
+        ("license", "GPL-3.0", "MIT, Apache-2.0, MIT OR Apache-2.0, none"),
+    ],
+)
+def test_an_answer_outside_the_choices_is_refused_with_the_valid_ones(
+    template_snapshot: Path, tmp_path: Path, question: str, answer: str, valid: str
 ) -> None:
     dst = tmp_path / "project"
-    with pytest.raises(ValueError, match="Invalid choice for 'framework'"):
-        copy(template_snapshot, dst, framework=choice)
+    with pytest.raises(ValueError, match=f"Invalid choice for '{question}'") as refused:
+        copy(template_snapshot, dst, **{question: answer})
+    assert f"{answer!r}; choose one of: {valid}" in str(refused.value)
+    assert nothing_written(dst)
+
+
+def test_the_copier_cli_refuses_an_answer_outside_the_choices_without_a_traceback(
+    template_snapshot: Path, tmp_path: Path
+) -> None:
+    dst = tmp_path / "project"
+    command = ["copy", "--trust", "--defaults", "--data", "database=mysql"]
+    result = subprocess.run(
+        [sys.executable, "-m", "copier", *command, str(template_snapshot), str(dst)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Invalid choice for 'database': 'mysql'; choose one of: sqlite, postgres" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
     assert nothing_written(dst)
 
 

@@ -32,7 +32,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from copier_rust_api import checks, doctor, matrix, views
+from copier_rust_api import checks, doctor, matrix, options, release, source, views
 from copier_rust_api.checks import CargoStep, StepResult
 from copier_rust_api.render import render
 from copier_rust_api.update import ANSWERS_FILE, NotUpdatable, UpdateReport, update_project
@@ -48,27 +48,15 @@ out = Console()
 err = Console(stderr=True)
 
 
-def _questions() -> dict[str, matrix.Question]:
+def _questions() -> tuple[matrix.Question, ...]:
     try:
-        return {q.name: q for q in matrix.load_questions()}
-    except OSError:  # template missing: options still work, without the help text
-        return {}
+        return matrix.load_questions()
+    except OSError:  # template missing: `new` has no question options, and says so when run
+        return ()
 
 
-QUESTIONS = _questions()
-
-
-def _help(name: str) -> str:
-    """Option help from copier.yml: the question's help, its choices and default."""
-    question = QUESTIONS.get(name)
-    if question is None:
-        return ""
-    text = question.help
-    if question.choices:
-        text += f" [one of: {', '.join(str(choice) for choice in question.choices)}]"
-    if question.default is not None and not question.derived and question.type != "bool":
-        text += f" [default: {question.default}]"
-    return text
+NEW_PARAMETERS = ("path", "defaults", "force", "src")
+QUESTION_OPTIONS = options.question_options(_questions(), reserved=NEW_PARAMETERS)
 
 
 @app.callback()
@@ -76,7 +64,6 @@ def main() -> None:
     """Render, update and verify Rust API projects made from the copier-rust-api template."""
 
 
-@app.command()
 def new(
     path: Annotated[Path, typer.Argument(help="Directory to create the project in.")],
     defaults: Annotated[
@@ -86,49 +73,38 @@ def new(
     force: Annotated[
         bool, typer.Option("--force", help="Render into PATH even if it is not empty.")
     ] = False,
-    project_name: Annotated[str | None, typer.Option(help=_help("project_name"))] = None,
-    crate_name: Annotated[str | None, typer.Option(help=_help("crate_name"))] = None,
-    description: Annotated[str | None, typer.Option(help=_help("description"))] = None,
-    author: Annotated[str | None, typer.Option(help=_help("author"))] = None,
-    license: Annotated[str | None, typer.Option(help=_help("license"))] = None,
-    port: Annotated[int | None, typer.Option(help=_help("port"))] = None,
-    framework: Annotated[str | None, typer.Option(help=_help("framework"))] = None,
-    database: Annotated[str | None, typer.Option(help=_help("database"))] = None,
-    db_library: Annotated[str | None, typer.Option(help=_help("db_library"))] = None,
-    auth: Annotated[str | None, typer.Option(help=_help("auth"))] = None,
-    metrics: Annotated[
-        bool | None, typer.Option("--metrics/--no-metrics", help=_help("metrics"))
+    src: Annotated[
+        str | None,
+        typer.Option(
+            "--src",
+            metavar="URL_OR_PATH",
+            help=(
+                "The template repository the project records for later updates (with this "
+                "release's tag): a git URL, or a local clone, recorded as an absolute path. "
+                f"[default: {release.UPSTREAM}]"
+            ),
+        ),
     ] = None,
-    docker: Annotated[
-        bool | None, typer.Option("--docker/--no-docker", help=_help("docker"))
-    ] = None,
-    ci: Annotated[str | None, typer.Option(help=_help("ci"))] = None,
+    **given: Any,
 ) -> None:
     """Create a new Rust API project in PATH.
 
     Questions not answered by an option are asked interactively, unless --defaults is given.
+    The project records the template's repository and this release's tag in
+    .copier-answers.yml, so `copier update --trust` and `rust-api update` work in it.
     """
-    given = {
-        "project_name": project_name,
-        "crate_name": crate_name,
-        "description": description,
-        "author": author,
-        "license": license,
-        "port": port,
-        "framework": framework,
-        "database": database,
-        "db_library": db_library,
-        "auth": auth,
-        "metrics": metrics,
-        "docker": docker,
-        "ci": ci,
-    }
-    answers = {key: value for key, value in given.items() if value is not None}
+    answers = options.answers_given(QUESTION_OPTIONS, given)
     if path.exists() and not path.is_dir():
         _fail(f"{path} exists and is not a directory.")
     was_empty = not _has_files(path)
     if not was_empty and not force:
         _fail(f"{path} exists and is not empty; pick a new directory or pass --force.")
+    upstream = source.normalise(src) if src else release.UPSTREAM
+    tag = release.tag()
+    try:
+        source.check_local(upstream, tag)
+    except source.SourceError as error:
+        _fail(f"--src {src}: {error} Nothing was written.")
     written = partial(_what_was_written, path, was_empty=was_empty)
     try:
         with warnings.catch_warnings():
@@ -149,7 +125,14 @@ def new(
             f"The template failed to render ({type(error).__name__}: {error}); this is a bug "
             f"in the template, please report it. {written()}"
         )
+    try:
+        source.record(path, upstream, tag)
+    except (OSError, source.SourceError) as error:
+        _fail(f"The project was rendered, but its template source was not recorded: {error}")
     _print_next_steps(path)
+
+
+app.command()(options.with_question_options(new, QUESTION_OPTIONS))
 
 
 def _has_files(path: Path) -> bool:

@@ -135,3 +135,21 @@ def test_the_crate_name_is_derived_from_the_project_name(
     copy(template_snapshot, dst, project_name="Billing Service 2")
     cargo = tomllib.loads((dst / "Cargo.toml").read_text(encoding="utf-8"))
     assert cargo["package"]["name"] == "billing-service-2"
+
+
+@pytest.mark.parametrize(
+    ("project_name", "crate_name"),
+    [
+        ("Über Café API", "uber-cafe-api"),
+        ("Straße Øl Łódź Þing Æther", "strasse-ol-lodz-thing-aether"),
+        ("Señor Ñandú", "senor-nandu"),
+        ("日本 API", "api"),
+    ],
+)
+def test_a_non_ascii_project_name_is_transliterated_into_the_crate_name(
+    template_snapshot: Path, tmp_path: Path, project_name: str, crate_name: str
+) -> None:
+    dst = tmp_path / "project"
+    copy(template_snapshot, dst, project_name=project_name)
+    cargo = tomllib.loads((dst / "Cargo.toml").read_text(encoding="utf-8"))
+    assert cargo["package"]["name"] == crate_name

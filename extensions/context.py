@@ -62,7 +62,7 @@ class InvalidChoice(UserMessageError, ValueError):
     """
 
 
-def _choice_value(choice: Any) -> Any:
+def _choice_value(choice: object) -> object:
     """The value of one copier choice: `value`, `[label, value]` or `{value: ...}`."""
     if isinstance(choice, Mapping):
         return choice.get("value")

@@ -88,7 +88,7 @@ TRANSLITERATIONS = str.maketrans(
         "Ð": "D",
         "þ": "th",
         "Þ": "Th",
-        "ı": "i",
+        "\u0131": "i",  # dotless i
     }
 )
 

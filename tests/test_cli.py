@@ -7,6 +7,7 @@ cargo here); doctor checks the machine (a fake PATH here).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,10 +16,12 @@ import yaml
 from prompt_toolkit.application import create_app_session
 from typer.testing import CliRunner
 
-from copier_rust_api import checks, doctor, matrix, paths, vcs
+from copier_rust_api import checks, doctor, matrix, paths, vcs, views
 from copier_rust_api.checks import CargoStep, StepResult
 from copier_rust_api.cli import app
 from releases import ADDED_FILE, NEW, OLD, TemplateRepo, commit_all
+
+WIDE = {"COLUMNS": "200"}
 
 
 @pytest.fixture
@@ -86,7 +89,9 @@ def test_options_become_answers(cli: CliRunner, tmp_path: Path) -> None:
     [
         pytest.param(["--crate-name", "fn"], "is a Rust keyword", id="keyword-crate-name"),
         pytest.param(["--port", "70000"], "port must be between 1 and 65535", id="port-70000"),
-        pytest.param(["--auth", "oauth"], "Invalid choice for 'auth'", id="unknown-auth"),
+        pytest.param(
+            ["--description", "two\nlines"], "description must be one line", id="two-lines"
+        ),
     ],
 )
 def test_a_refused_answer_exits_non_zero_with_a_message_and_writes_nothing(
@@ -99,6 +104,60 @@ def test_a_refused_answer_exits_non_zero_with_a_message_and_writes_nothing(
     assert "Nothing was written" in result.stderr
     assert "Traceback" not in result.output
     assert not dst.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "valid"),
+    [
+        (["--database", "mysql"], "'sqlite', 'postgres'"),
+        (["--auth", "oauth"], "'jwt', 'none'"),
+        (["--framework", "fastapi"], "'axum', 'actix-web'"),
+    ],
+)
+def test_an_answer_outside_the_choices_is_refused_with_the_valid_ones(
+    cli: CliRunner, tmp_path: Path, option: list[str], valid: str
+) -> None:
+    dst = tmp_path / "bad"
+    result = cli.invoke(app, ["new", str(dst), "--defaults", *option], env=WIDE)
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option[0]}'" in result.stderr
+    assert f"{option[1]!r} is not one of {valid}" in result.stderr
+    assert "Traceback" not in result.output
+    assert not dst.exists()
+
+
+def test_a_postgres_project_says_how_to_start_its_database(cli: CliRunner, tmp_path: Path) -> None:
+    dst = tmp_path / "pg"
+    result = cli.invoke(app, ["new", str(dst), "--defaults", "--database", "postgres"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    steps = result.stdout.split("Next steps", 1)[1]
+    assert steps.index("docker compose up -d db") < steps.index("cargo run")
+    url = "postgres://postgres:postgres@127.0.0.1:5432/my_api"
+    assert f"export APP__DATABASE__URL={url}" in steps
+    readme = (dst / "README.md").read_text(encoding="utf-8")
+    assert "docker compose up -d db" in readme
+    assert f"export APP__DATABASE__URL={url}" in readme
+
+
+def test_a_postgres_project_without_compose_says_to_bring_a_server(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    dst = tmp_path / "pg"
+    args = ["new", str(dst), "--defaults", "--database", "postgres", "--no-docker"]
+    result = cli.invoke(app, args, env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert "docker compose" not in result.stdout
+    assert "export APP__DATABASE__URL=postgres://USER:PASSWORD@127.0.0.1:5432/my_api" in (
+        result.stdout
+    )
+    assert "a server of your own" in (dst / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_sqlite_project_needs_no_database_step(cli: CliRunner, tmp_path: Path) -> None:
+    result = cli.invoke(app, ["new", str(tmp_path / "lite"), "--defaults"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert "APP__DATABASE__URL" not in result.stdout
+    assert "docker compose" not in result.stdout
 
 
 def test_new_refuses_a_directory_that_is_not_empty(cli: CliRunner, tmp_path: Path) -> None:
@@ -120,26 +179,23 @@ def test_without_defaults_and_without_a_terminal_new_says_to_pass_defaults(
     assert not dst.exists()
 
 
-def test_help_lists_every_question_as_an_option(cli: CliRunner) -> None:
-    result = cli.invoke(app, ["new", "--help"], env={"COLUMNS": "200"})
+def test_help_lists_every_question_with_its_choices_and_default(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["new", "--help"], env={"COLUMNS": "250"})
     assert result.exit_code == 0
-    for flag in (
-        "--defaults",
-        "--project-name",
-        "--crate-name",
-        "--description",
-        "--author",
-        "--license",
-        "--port",
-        "--framework",
-        "--database",
-        "--db-library",
-        "--auth",
-        "--metrics",
-        "--docker",
-        "--ci",
-    ):
+    for flag in ("--defaults", "--force", "--src"):
         assert flag in result.stdout, flag
+    for question in matrix.load_questions():
+        flag = "--" + question.name.replace("_", "-")
+        (line,) = [line for line in result.stdout.splitlines() if f" {flag} " in line]
+        assert question.help in line, flag
+        if question.choices:
+            assert "|".join(map(str, question.choices)) in line, flag
+        if question.derived:
+            assert "[default: (derived from --project-name)]" in line, flag
+        elif question.type == "bool":
+            assert f"[default: ({flag if question.default else '--no-' + flag[2:]})]" in line
+        else:
+            assert f"[default: ({question.default})]" in line, flag
 
 
 def test_the_template_root_holds_the_questionnaire() -> None:
@@ -150,8 +206,6 @@ def test_the_template_root_holds_the_questionnaire() -> None:
 
 
 # --- rust-api update ------------------------------------------------------------------------
-
-WIDE = {"COLUMNS": "200"}
 
 
 def test_update_merges_the_new_release_and_lists_what_changed(
@@ -287,6 +341,52 @@ def test_matrix_all_lists_every_combination(cli: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     for variant in matrix.variants():
         assert f" {variant.slug} " in result.stdout
+
+
+def test_matrix_json_is_a_ci_job_matrix_of_the_distinct_builds(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["matrix", "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("\n") == 1, "one line, for $GITHUB_OUTPUT"
+    jobs = json.loads(result.stdout)["include"]
+    variants = list(matrix.compile_variants())
+    assert [job["slug"] for job in jobs] == [variant.slug for variant in variants]
+    for job, variant in zip(jobs, variants, strict=True):
+        assert {key: job[key] for key in matrix.RUST_AFFECTING} == {
+            key: variant.answers[key] for key in matrix.RUST_AFFECTING
+        }
+        assert set(job) == {"slug", *matrix.axes()}
+
+
+def test_matrix_json_all_has_a_job_per_combination(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["matrix", "--json", "--all"])
+    assert result.exit_code == 0, result.output
+    jobs = json.loads(result.stdout)["include"]
+    assert len(jobs) == len(list(matrix.combinations()))
+    assert len({job["slug"] for job in jobs}) == len(jobs)
+
+
+@pytest.mark.parametrize("args", [["matrix"], ["matrix", "--all"]])
+def test_the_matrix_table_fits_80_columns_without_cutting_a_value(
+    cli: CliRunner, args: list[str]
+) -> None:
+    result = cli.invoke(app, args, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in result.stdout
+    every = "--all" in args
+    variants = list(matrix.variants() if every else matrix.compile_variants())
+    keys = list(matrix.axes()) if every else matrix.RUST_AFFECTING
+    rows = [line.split() for line in lines if line.strip().split(" ", 1)[0].isdigit()]
+    assert len(rows) == len(variants)
+    for row, variant in zip(rows, variants, strict=True):
+        shown = " ".join(row)
+        for key in keys:
+            value = views.answer_text(variant.answers[key])
+            if len({repr(other.answers[key]) for other in variants}) > 1:
+                assert value in shown, (key, shown)
+            else:  # the same in every row: said once, under the table
+                assert f"{key}={value}" in result.stdout
 
 
 # --- rust-api verify ------------------------------------------------------------------------

@@ -26,8 +26,8 @@ from markdown_it import MarkdownIt
 HOSTILE = {
     "quotes": {
         "project_name": 'The "Quoted" API',
-        "description": "An \"opinionated\" API, isn't it? '''triple''' \"\"\"quotes\"\"\"",
-        "author": "Zoë O'Brien \"zo\" <zoe@example.com>",
+        "description": 'An "opinionated" API, isn\'t it? \'\'\'triple\'\'\' """quotes"""',
+        "author": 'Zoë O\'Brien "zo" <zoe@example.com>',
     },
     "backslashes": {
         "project_name": "Back\\slash API \\",

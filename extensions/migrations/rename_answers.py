@@ -30,9 +30,9 @@ class Rename:
 
     old: str
     new: str
-    values: Mapping[Any, Any] = field(default_factory=dict)
+    values: Mapping[object, object] = field(default_factory=dict)
 
-    def value(self, answer: Any) -> Any:
+    def value(self, answer: object) -> object:
         """Today's answer for an `answer` recorded under the old name."""
         if not self.values:
             return answer

@@ -6,6 +6,7 @@ and views turns the results into rich tables.
 
 from __future__ import annotations
 
+import json
 import shlex
 import warnings
 from functools import partial
@@ -35,7 +36,8 @@ from rich.progress import (
 from copier_rust_api import checks, doctor, matrix, options, release, source, views
 from copier_rust_api.checks import CargoStep, StepResult
 from copier_rust_api.render import render
-from copier_rust_api.update import ANSWERS_FILE, NotUpdatable, UpdateReport, update_project
+from copier_rust_api.source import ANSWERS_FILE
+from copier_rust_api.update import NotUpdatable, UpdateReport, update_project
 from copier_rust_api.verify import Verifier, parse_filters, parse_steps, select
 
 app = typer.Typer(
@@ -85,13 +87,13 @@ def new(
             ),
         ),
     ] = None,
-    **given: Any,
+    **given: object,
 ) -> None:
     """Create a new Rust API project in PATH.
 
-    Questions not answered by an option are asked interactively, unless --defaults is given.
-    The project records the template's repository and this release's tag in
-    .copier-answers.yml, so `copier update --trust` and `rust-api update` work in it.
+    Questions no option answers are asked, unless --defaults is given.
+    The project records the template's repository and this release's tag,
+    so `copier update --trust` and `rust-api update` work in it.
     """
     answers = options.answers_given(QUESTION_OPTIONS, given)
     if path.exists() and not path.is_dir():
@@ -161,19 +163,52 @@ def _recorded_answers(project: Path) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def _print_next_steps(project: Path) -> None:
-    answers = _recorded_answers(project)
-    name = answers.get("project_name", project.name)
+def next_steps(project: Path, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """The commands that take a new project to a running server, each with a note."""
     port = answers.get("port")
+    database = str(answers.get("crate_name", project.name)).replace("-", "_")
     steps = [
         (f"cd {shlex.quote(str(project))}", ""),
+        (
+            'git init && git add -A && git commit -m "Generated from copier-rust-api"',
+            "template updates merge through git",
+        ),
+    ]
+    if answers.get("database") == "postgres":
+        if (project / "compose.yaml").is_file():
+            steps += [
+                ("docker compose up -d db", "PostgreSQL on 127.0.0.1:5432"),
+                (
+                    "export APP__DATABASE__URL="
+                    f"postgres://postgres:postgres@127.0.0.1:5432/{database}",
+                    "",
+                ),
+            ]
+        else:
+            steps.append(
+                (
+                    f"export APP__DATABASE__URL=postgres://USER:PASSWORD@127.0.0.1:5432/{database}",
+                    "your PostgreSQL server (start one first)",
+                )
+            )
+    steps += [
         ("cargo run", f"serves http://127.0.0.1:{port}" if port else "starts the server"),
         ("cargo test", "the project's own test suite"),
     ]
-    width = max(len(command) for command, _ in steps)
+    return steps
+
+
+def _print_next_steps(project: Path) -> None:
+    answers = _recorded_answers(project)
+    name = answers.get("project_name", project.name)
+    steps = next_steps(project, answers)
+    width = max((len(command) for command, _ in steps if len(command) <= 30), default=0)
     out.print(f"[bold green]Created[/] {escape(str(name))} in {escape(str(project))}\n")
     out.print("Next steps:")
     for command, note in steps:
+        if note and len(command) > width:  # a long command gets its note on the line above
+            out.print(escape(f"  # {note}"), soft_wrap=True, highlight=False)
+            note = ""
         line = f"  {command:<{width}}  # {note}" if note else f"  {command}"
         out.print(escape(line), soft_wrap=True, highlight=False)
 
@@ -247,11 +282,12 @@ def update(
             "(and --data KEY=VALUE for the ones to change)."
         )
     except CopierError as error:
-        source = f"{before.get('_src_path', '?')} at {before.get('_commit', '?')}"
+        recorded = f"{before.get('_src_path', '?')} at {before.get('_commit', '?')}"
         _fail(
-            f"copier update failed: {error}\nThe project records its template as {source} "
+            f"copier update failed: {error}\nThe project records its template as {recorded} "
             f"({ANSWERS_FILE}); updating needs that to be a git repository holding that "
-            "commit and a newer version tag."
+            "release and a newer release tag. If the template lives elsewhere now, record "
+            f"where (then commit): {source.link_command(path, before.get('_commit'))}"
         )
     except ValueError as error:  # an answer the template refuses
         _fail(f"copier update failed: {error}")
@@ -299,6 +335,66 @@ def _print_update_report(
         out.print("No conflicts. Review with `git diff`, then commit.")
 
 
+# --- rust-api link ----------------------------------------------------------------------------
+
+
+@app.command()
+def link(
+    path: Annotated[Path, typer.Argument(help="The generated project.")] = Path("."),
+    src: Annotated[
+        str,
+        typer.Option(
+            "--src",
+            metavar="URL_OR_PATH",
+            help="The template's git repository: a URL, or a local clone (recorded absolute).",
+        ),
+    ] = release.UPSTREAM,
+    ref: Annotated[
+        str,
+        typer.Option(
+            "--ref",
+            metavar="TAG",
+            help=(
+                "The release the project was made from, e.g. v0.1.0 (see its CHANGELOG; "
+                "projects made by `rust-api new` before v0.2.0 came from v0.1.0)."
+            ),
+        ),
+    ] = ...,  # type: ignore[assignment]
+) -> None:
+    """Record where a project's template lives and which release it was made from.
+
+    Writes _src_path and _commit into .copier-answers.yml; commits nothing.
+    Use it when `rust-api update` says the recorded source cannot be updated from.
+    """
+    if not (path / ANSWERS_FILE).is_file():
+        _fail(f"{path} has no {ANSWERS_FILE}: it was not generated by copier.")
+    upstream = source.normalise(src)
+    try:
+        source.check_local(upstream, ref)
+    except source.SourceError as error:
+        _fail(f"--src {src} --ref {ref}: {error} Nothing was changed.")
+    before = _recorded_answers(path)
+    try:
+        source.record(path, upstream, ref)
+    except (OSError, source.SourceError) as error:
+        _fail(f"{error} Nothing was changed.")
+    old = f"{before.get('_src_path', '(none)')} at {before.get('_commit', '(none)')}"
+    out.print(
+        f"[bold green]Linked[/] {escape(str(path))}: template {escape(old)} -> "
+        f"{escape(upstream)} at {escape(ref)}",
+        soft_wrap=True,
+    )
+    out.print(
+        escape(
+            f"Commit it, then update: git -C {shlex.quote(str(path))} commit -m "
+            f"'Record the template source' {ANSWERS_FILE} && rust-api update "
+            f"{shlex.quote(str(path))}"
+        ),
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
 # --- rust-api matrix --------------------------------------------------------------------------
 
 
@@ -307,20 +403,37 @@ def matrix_command(
     all_: Annotated[
         bool, typer.Option("--all", help="List every combination, not just the distinct builds.")
     ] = False,
+    json_: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help=(
+                'Print the variants as one line of JSON, {"include": [{"slug": ..., answers}]}, '
+                "for a CI job matrix (GitHub: strategy.matrix: ${{ fromJSON(...) }})."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Show the answer matrix: every combination, and the distinct Rust projects to compile."""
     axes = matrix.axes()
     every = list(matrix.variants())
     compile_variants = list(matrix.compile_variants())
-    out.print(views.axes_summary(axes, len(every), len(compile_variants)), soft_wrap=True)
+    if json_:
+        chosen = every if all_ else compile_variants
+        typer.echo(json.dumps(matrix.job_matrix(chosen), separators=(",", ":")))
+        return
+    out.print(views.axes_summary(axes, len(every), len(compile_variants)))
     out.print()
     if all_:
         keys = [key for key in (*matrix.RUST_AFFECTING, *axes) if key in axes]
-        title = f"Every combination ({len(every)})"
-        out.print(views.variants_table(title, every, list(dict.fromkeys(keys))))
+        out.print(f"[bold]Every combination ({len(every)})[/]")
+        out.print(views.variants_table(every, list(dict.fromkeys(keys)), out.width))
     else:
-        title = f"Distinct Rust projects ({len(compile_variants)}), what `rust-api verify` builds"
-        out.print(views.variants_table(title, compile_variants, matrix.RUST_AFFECTING))
+        out.print(
+            f"[bold]Distinct Rust projects ({len(compile_variants)})[/]: what "
+            "`rust-api verify` builds"
+        )
+        out.print(views.variants_table(compile_variants, matrix.RUST_AFFECTING, out.width))
         out.print("[dim]rust-api matrix --all lists every combination.[/]")
 
 

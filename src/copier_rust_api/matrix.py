@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,3 +174,19 @@ def _ordered(keys: Sequence[str]) -> tuple[str, ...]:
     """Rust-affecting keys first (in their canonical order), then the rest in copier.yml order."""
     rust = [key for key in RUST_AFFECTING if key in keys]
     return (*rust, *(key for key in keys if key not in RUST_AFFECTING))
+
+
+def job_matrix(variants: Iterable[Variant]) -> dict[str, list[Answers]]:
+    """A CI job matrix: `{"include": [{"slug": ..., <answer>: ...}, ...]}`, one job a variant.
+
+    GitHub Actions reads it as `strategy.matrix`; the varying answers and the slug (a job name,
+    a `rust-api verify --filter`) are the keys.
+    """
+    questions = load_questions()
+    varying = [question.name for question in questions if question.varies]
+    return {
+        "include": [
+            {"slug": variant.slug, **{key: variant.answers[key] for key in varying}}
+            for variant in variants
+        ]
+    }

@@ -13,7 +13,7 @@ import enum
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -33,7 +33,7 @@ class QuestionOption:
     question: Question
     parameter: inspect.Parameter
 
-    def answer(self, given: Any) -> Any:
+    def answer(self, given: object) -> object:
         """The answer for copier from what the option parsed (a choice arrives as an enum)."""
         if isinstance(given, enum.Enum):
             return dict(zip(map(str, self.question.choices), self.question.choices, strict=True))[
@@ -50,11 +50,15 @@ def _shown_default(question: Question, others: Iterable[str]) -> str | None:
     if question.default is None:
         return None
     if question.type == "bool":
-        return option_name(question.name) if question.default else f"--no-{option_name(question.name)[2:]}"
+        return (
+            option_name(question.name)
+            if question.default
+            else f"--no-{option_name(question.name)[2:]}"
+        )
     return str(question.default)
 
 
-def _annotation(question: Question, show_default: str | None) -> Any:
+def _annotation(question: Question, show_default: str | None) -> object:
     help_text = escape(question.help)
     shown: bool | str = show_default if show_default is not None else False
     if question.choices:
@@ -112,7 +116,9 @@ def with_question_options(
     return command
 
 
-def answers_given(options: Iterable[QuestionOption], given: Mapping[str, Any]) -> dict[str, Any]:
+def answers_given(
+    options: Iterable[QuestionOption], given: Mapping[str, object]
+) -> dict[str, object]:
     """The answers the user gave on the command line, ready for copier."""
     return {
         option.question.name: option.answer(given[option.question.name])

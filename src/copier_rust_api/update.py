@@ -21,6 +21,7 @@ from copier.errors import DirtyLocalWarning
 from copier_rust_api import source, vcs
 from copier_rust_api.render import git_identity
 from copier_rust_api.source import ANSWERS_FILE
+
 # How copier labels the two sides of an inline conflict (`git merge-file -L ...`).
 CONFLICT_START = "<<<<<<< "
 CONFLICT_END = ">>>>>>> "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -26,19 +27,39 @@ def answer_text(value: object) -> str:
 # --- rust-api matrix ------------------------------------------------------------------------
 
 
-def variants_table(title: str, variants: Sequence[Variant], keys: Sequence[str]) -> Table:
-    """One row per variant: its slug, then its answer to each of `keys`."""
-    table = Table(title=title, title_justify="left")
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("slug", no_wrap=True, style="cyan")
-    for key in keys:
+def variants_table(variants: Sequence[Variant], keys: Sequence[str], width: int = 80) -> Table:
+    """One row per variant: its number, its slug, then its answer to each of `keys`.
+
+    An answer the same in every row is said once, under the table, instead of in a column. The
+    table fits in `width` columns without cutting a value: when the slug does not fit beside
+    the answers (it only repeats them), it is left out.
+    """
+    constant = [key for key in keys if len({repr(v.answers[key]) for v in variants}) == 1]
+    shown = [key for key in keys if key not in constant] if len(variants) > 1 else list(keys)
+    rows = [[answer_text(variant.answers[key]) for key in shown] for variant in variants]
+    widths = [max([len(key), *(len(row[i]) for row in rows)]) for i, key in enumerate(shown)]
+    slug_width = max([len("slug"), *(len(variant.slug) for variant in variants)])
+    # The columns are one space apart, with none at the edges.
+    answers_width = len(str(len(variants))) + sum(widths) + len(shown)
+    with_slug = answers_width + slug_width + 1 <= width
+    caption = ", ".join(
+        f"{key}={answer_text(variants[0].answers[key])}" for key in keys if key not in shown
+    )
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        padding=0,
+        show_edge=False,
+        caption=f"every row: {caption}" if caption else None,
+        caption_justify="left",
+    )
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    if with_slug:
+        table.add_column("slug", no_wrap=True, style="cyan")
+    for key in shown:
         table.add_column(key, no_wrap=True)
-    for number, variant in enumerate(variants, start=1):
-        table.add_row(
-            str(number),
-            variant.slug,
-            *(answer_text(variant.answers[key]) for key in keys),
-        )
+    for number, (variant, row) in enumerate(zip(variants, rows, strict=True), start=1):
+        slug = [variant.slug] if with_slug else []
+        table.add_row(str(number), *slug, *row)
     return table
 
 

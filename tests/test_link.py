@@ -49,9 +49,7 @@ def test_the_package_version_is_read_from_pyproject(template_root: Path) -> None
 # --- rust-api new records the source -----------------------------------------------------------
 
 
-def test_new_records_the_public_repository_and_this_release(
-    cli: CliRunner, tmp_path: Path
-) -> None:
+def test_new_records_the_public_repository_and_this_release(cli: CliRunner, tmp_path: Path) -> None:
     dst = tmp_path / "api"
     result = cli.invoke(app, ["new", str(dst), "--defaults"], env=WIDE)
     assert result.exit_code == 0, result.output
@@ -100,9 +98,7 @@ def test_new_refuses_a_local_source_it_could_not_update_from(
     assert not dst.exists()
 
 
-def test_new_refuses_a_local_source_without_this_release(
-    cli: CliRunner, tmp_path: Path
-) -> None:
+def test_new_refuses_a_local_source_without_this_release(cli: CliRunner, tmp_path: Path) -> None:
     repo = tmp_path / "template"
     repo.mkdir()
     (repo / "README.md").write_text("not released yet\n", encoding="utf-8")

@@ -32,20 +32,6 @@ def answers(project: Path) -> dict[str, object]:
     return loaded
 
 
-# --- the version, written once ----------------------------------------------------------------
-
-
-def test_the_package_version_is_read_from_pyproject(template_root: Path) -> None:
-    import tomllib
-
-    import copier_rust_api
-
-    with (template_root / "pyproject.toml").open("rb") as handle:
-        written = tomllib.load(handle)["project"]["version"]
-    assert release.version() == copier_rust_api.__version__ == written
-    assert release.tag() == f"v{written}"
-
-
 # --- rust-api new records the source -----------------------------------------------------------
 
 

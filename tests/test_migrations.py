@@ -6,9 +6,11 @@ project; tests/test_update.py covers it end to end through `copier update`.
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import yaml
@@ -93,3 +95,34 @@ def test_an_answers_file_that_is_not_a_mapping_is_refused(script: Path, tmp_path
     result = migrate(script, answers_file)
     assert result.returncode != 0
     assert "expected a mapping" in result.stderr
+
+
+def load_script(script: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("rename_answers", script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while building
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_rename_can_map_the_old_answers_values_too(script: Path) -> None:
+    module = load_script(script)
+    bool_to_choice = module.Rename("docker", "deployment", values={True: "compose", False: "none"})
+    renames = (*module.RENAMES, bool_to_choice)
+    assert module.migrate({"docker": False, "auth": "jwt"}, renames) == {
+        "deployment": "none",
+        "auth": "jwt",
+    }
+    assert module.migrate({"docker": True, "use_metrics": False}, renames) == {
+        "deployment": "compose",
+        "metrics": False,
+    }
+
+
+def test_a_value_the_mapping_does_not_know_stops_the_migration(script: Path) -> None:
+    module = load_script(script)
+    bool_to_choice = module.Rename("docker", "deployment", values={True: "compose", False: "none"})
+    with pytest.raises(SystemExit, match="cannot migrate docker: 'maybe'"):
+        module.migrate({"docker": "maybe"}, (bool_to_choice,))

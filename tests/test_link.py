@@ -235,3 +235,22 @@ def test_update_explains_a_missing_release(
     result = cli.invoke(app, ["update", str(project), "--defaults"], env=WIDE)
     assert result.exit_code == 1
     assert "no template release (_commit)" in result.stderr
+
+
+def test_update_explains_a_template_it_cannot_reach(
+    cli: CliRunner, template_repo: TemplateRepo, tmp_path: Path
+) -> None:
+    project = template_repo.generate(tmp_path / "api")
+    gone = f"file://{tmp_path / 'moved-away.git'}"
+    source_line = f"_src_path: {template_repo.path}"
+    answers_file = project / ".copier-answers.yml"
+    text = answers_file.read_text(encoding="utf-8")
+    assert source_line in text
+    answers_file.write_text(text.replace(source_line, f"_src_path: {gone}"), encoding="utf-8")
+    commit_all(project, "The template moved")
+    result = cli.invoke(app, ["update", str(project), "--defaults"], env=WIDE)
+    assert result.exit_code == 1
+    assert "git could not fetch the template" in result.stderr
+    assert f"rust-api link {project} --src /abs/path/to/clone --ref {OLD}" in result.stderr
+    assert "Traceback" not in result.output
+    assert vcs.status(project) == []

@@ -37,7 +37,12 @@ from copier_rust_api import checks, doctor, matrix, options, release, source, vi
 from copier_rust_api.checks import CargoStep, StepResult
 from copier_rust_api.render import render
 from copier_rust_api.source import ANSWERS_FILE
-from copier_rust_api.update import NotUpdatable, UpdateReport, update_project
+from copier_rust_api.update import (
+    NotUpdatable,
+    TemplateUnreachable,
+    UpdateReport,
+    update_project,
+)
 from copier_rust_api.verify import Verifier, parse_filters, parse_steps, select
 
 app = typer.Typer(
@@ -274,6 +279,14 @@ def update(
         )
     except NotUpdatable as error:
         _fail(str(error))
+    except TemplateUnreachable as error:
+        recorded = before.get("_src_path", "?")
+        _fail(
+            f"{error}\nThe project records its template as {recorded}. Check the network (or "
+            "the URL); to update from a clone instead, record it (then commit): "
+            f"{source.link_command(path, before.get('_commit'), '/abs/path/to/clone')}\n"
+            "Check `git status` in the project before trying again."
+        )
     except CopierAnswersInterrupt:
         _fail("Aborted; the project was not changed.")
     except InteractiveSessionError:

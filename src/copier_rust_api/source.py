@@ -93,13 +93,10 @@ def record(project: Path, source: str, ref: str) -> None:
     answers_file.write_text(text, encoding="utf-8")
 
 
-def link_command(project: Path, ref: str | None = None) -> str:
+def link_command(project: Path, ref: object = None, src: str = release.UPSTREAM) -> str:
     """The `rust-api link` command that repairs `project`, for a message."""
     where = "" if project == Path(".") else f" {project}"
-    return (
-        f"rust-api link{where} --src {release.UPSTREAM} "
-        f"--ref {ref or release.LAST_RELEASE_WITHOUT_SOURCE}"
-    )
+    return f"rust-api link{where} --src {src} --ref {ref or release.LAST_RELEASE_WITHOUT_SOURCE}"
 
 
 def why_not_updatable(answers: Mapping[str, Any]) -> str | None:

@@ -17,6 +17,7 @@ from typing import Any
 import copier
 from copier import Settings
 from copier.errors import DirtyLocalWarning
+from plumbum.commands.processes import ProcessExecutionError
 
 from copier_rust_api import source, vcs
 from copier_rust_api.render import git_identity
@@ -29,6 +30,10 @@ CONFLICT_END = ">>>>>>> "
 
 class NotUpdatable(Exception):
     """The project cannot be updated as it is; the message says what to do about it."""
+
+
+class TemplateUnreachable(Exception):
+    """git could not fetch the template the project records (no network, a moved repository)."""
 
 
 @dataclass(frozen=True)
@@ -122,18 +127,24 @@ def update_project(
     with git_identity(), warnings.catch_warnings():
         # A template checkout with uncommitted edits is updated from its working tree on purpose.
         warnings.simplefilter("ignore", DirtyLocalWarning)
-        copier.run_update(
-            project,
-            data=dict(data or {}),
-            vcs_ref=vcs_ref,
-            settings=Settings(),
-            defaults=defaults,
-            skip_answered=skip_answered,
-            overwrite=True,
-            unsafe=True,
-            quiet=True,
-            conflict="inline",
-        )
+        try:
+            copier.run_update(
+                project,
+                data=dict(data or {}),
+                vcs_ref=vcs_ref,
+                settings=Settings(),
+                defaults=defaults,
+                skip_answered=skip_answered,
+                overwrite=True,
+                unsafe=True,
+                quiet=True,
+                conflict="inline",
+            )
+        except ProcessExecutionError as error:  # copier's git clone or ls-remote failed
+            reason = str(error.stderr).strip().splitlines()
+            raise TemplateUnreachable(
+                f"git could not fetch the template: {reason[-1] if reason else error}"
+            ) from error
     changes = tuple(vcs.status(project))
     return UpdateReport(
         project=project,

@@ -58,7 +58,7 @@ err = Console(stderr=True)
 def _questions() -> tuple[matrix.Question, ...]:
     try:
         return matrix.load_questions()
-    except OSError:  # template missing: `new` has no question options, and says so when run
+    except OSError:  # template missing: `new` gets no question options; rendering says why
         return ()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import inspect
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated
@@ -36,16 +37,16 @@ class QuestionOption:
     def answer(self, given: object) -> object:
         """The answer for copier from what the option parsed (a choice arrives as an enum)."""
         if isinstance(given, enum.Enum):
-            return dict(zip(map(str, self.question.choices), self.question.choices, strict=True))[
-                given.value
-            ]
+            by_text = {str(choice): choice for choice in self.question.choices}
+            return by_text[given.value]
         return given
 
 
 def _shown_default(question: Question, others: Iterable[str]) -> str | None:
     """The default as `--help` shows it: a value, a flag, or what it is derived from."""
     if question.derived:
-        sources = [option_name(name) for name in others if name in str(question.default)]
+        used = set(re.findall(r"\w+", str(question.default)))
+        sources = [option_name(name) for name in others if name in used]
         return f"derived from {', '.join(sources)}" if sources else "derived"
     if question.default is None:
         return None

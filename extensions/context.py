@@ -115,7 +115,7 @@ def derived(answers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class ContextUpdater(ContextHook):
-    """Adds `versions`, `toolchain`, `ci_versions` and the derived flags to every template's context."""
+    """Adds `versions`, `toolchain`, `ci_versions` and the derived flags to every context."""
 
     def hook(self, context: dict[str, Any]) -> None:
         table = versions()

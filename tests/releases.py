@@ -67,24 +67,26 @@ def _build(
     *,
     old: Callable[[Path], None] | None = None,
     new: Callable[[Path], None] | None = None,
+    tags: tuple[str, str] = (OLD, NEW),
 ) -> TemplateRepo:
     """Today's template as a repository: tag 1.0.0 after `old(path)`, 1.1.0 after `new(path)`.
 
     `old` edits today's template into an older one (it may only change files); 1.1.0 starts
-    again from today's template.
+    again from today's template. `tags` names the two releases otherwise.
     """
+    old_tag, new_tag = tags
     snapshot(template_root, path)
     commit_all(path, "The template today")
     today = git(path, "rev-parse", "HEAD").strip()
     if old is not None:
         old(path)
-        commit_all(path, f"Template {OLD}")
-    git(path, "tag", OLD)
+        commit_all(path, f"Template {old_tag}")
+    git(path, "tag", old_tag)
     git(path, "checkout", "--quiet", today, "--", ".")
     if new is not None:
         new(path)
-    commit_all(path, f"Template {NEW}")
-    git(path, "tag", NEW)
+    commit_all(path, f"Template {new_tag}")
+    git(path, "tag", new_tag)
     return TemplateRepo(path)
 
 
@@ -125,3 +127,44 @@ def _ask_use_metrics_instead_of_metrics(root: Path) -> None:
 def with_legacy_metrics_answer(template_root: Path, path: Path) -> TemplateRepo:
     """1.0.0 records the metrics answer as `use_metrics`; 1.1.0 is today's template."""
     return _build(template_root, path, old=_ask_use_metrics_instead_of_metrics)
+
+
+# Release 0.2.0 replaced the `docker` yes/no with the `deployment` question.
+BEFORE_DEPLOYMENT = "0.1.0"
+WITH_DEPLOYMENT = "0.2.0"
+
+
+def _ask_docker_instead_of_deployment(root: Path) -> None:
+    """Before 0.2.0 the template asked `docker: bool` (a Dockerfile, .dockerignore, compose.yaml).
+
+    The old questionnaire asks `docker` and derives `deployment` from it as a computed value
+    (`when: false`: never asked, never recorded), so the old templates render unchanged.
+    """
+    copier_yml = root / "copier.yml"
+    config = yaml.safe_load(copier_yml.read_text(encoding="utf-8"))
+    older: dict[str, object] = {}
+    for key, spec in config.items():
+        if key == "deployment":
+            older["docker"] = {
+                "type": "bool",
+                "help": "Generate a Dockerfile, .dockerignore and compose.yaml?",
+                "default": True,
+            }
+            older["deployment"] = {
+                "type": "str",
+                "default": "{{ 'compose' if docker else 'none' }}",
+                "when": False,
+            }
+        else:
+            older[key] = spec
+    copier_yml.write_text(yaml.safe_dump(older, sort_keys=False), encoding="utf-8")
+
+
+def with_legacy_docker_answer(template_root: Path, path: Path) -> TemplateRepo:
+    """0.1.0 records `docker: true/false`; 0.2.0 is today's template, asking `deployment`."""
+    return _build(
+        template_root,
+        path,
+        old=_ask_docker_instead_of_deployment,
+        tags=(BEFORE_DEPLOYMENT, WITH_DEPLOYMENT),
+    )

@@ -62,7 +62,8 @@ def test_options_become_answers(cli: CliRunner, tmp_path: Path) -> None:
             "--auth",
             "none",
             "--no-metrics",
-            "--no-docker",
+            "--deployment",
+            "none",
             "--ci",
             "none",
             "--license",
@@ -76,7 +77,7 @@ def test_options_become_answers(cli: CliRunner, tmp_path: Path) -> None:
     assert answers["port"] == 9090
     assert answers["auth"] == "none"
     assert answers["metrics"] is False
-    assert answers["docker"] is False
+    assert answers["deployment"] == "none"
     assert not (dst / "Dockerfile").exists()
     assert "http://127.0.0.1:9090" in result.stdout
 
@@ -136,7 +137,7 @@ def test_help_lists_every_question_as_an_option(cli: CliRunner) -> None:
         "--db-library",
         "--auth",
         "--metrics",
-        "--docker",
+        "--deployment",
         "--ci",
     ):
         assert flag in result.stdout, flag

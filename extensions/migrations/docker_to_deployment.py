@@ -75,7 +75,7 @@ def main(argv: list[str]) -> int:
         return 2
     path = Path(argv[0])
     if not path.is_file():
-        print(f"docker_to_deployment.py: {path} does not exist; nothing to migrate", file=sys.stderr)
+        print(f"docker_to_deployment.py: no {path}; nothing to migrate", file=sys.stderr)
         return 0
     change = rewrite(path)
     if change is not None:

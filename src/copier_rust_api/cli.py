@@ -99,9 +99,7 @@ def new(
     metrics: Annotated[
         bool | None, typer.Option("--metrics/--no-metrics", help=_help("metrics"))
     ] = None,
-    docker: Annotated[
-        bool | None, typer.Option("--docker/--no-docker", help=_help("docker"))
-    ] = None,
+    deployment: Annotated[str | None, typer.Option(help=_help("deployment"))] = None,
     ci: Annotated[str | None, typer.Option(help=_help("ci"))] = None,
 ) -> None:
     """Create a new Rust API project in PATH.
@@ -120,7 +118,7 @@ def new(
         "db_library": db_library,
         "auth": auth,
         "metrics": metrics,
-        "docker": docker,
+        "deployment": deployment,
         "ci": ci,
     }
     answers = {key: value for key, value in given.items() if value is not None}

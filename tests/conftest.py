@@ -13,6 +13,7 @@ import pytest
 
 from copier_rust_api.render import snapshot, vcs_ref_for
 from releases import TemplateRepo, with_new_release
+from render_all import VALIDATED
 
 # The checkout these tests belong to (not an installed copy of the template).
 TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
@@ -65,3 +66,10 @@ def template_snapshot(template_root: Path, tmp_path_factory: pytest.TempPathFact
 def template_repo(template_root: Path, tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
     """The template as a git repository: 1.0.0 is the working tree, 1.1.0 changes it a little."""
     return with_new_release(template_root, tmp_path_factory.mktemp("template-repo"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many distinct rendered files each validator checked (tests/test_render.py)."""
+    if VALIDATED:
+        counts = ", ".join(f"{name}: {count}" for name, count in sorted(VALIDATED.items()))
+        terminalreporter.write_line(f"distinct files validated: {counts}")

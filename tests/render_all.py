@@ -32,6 +32,10 @@ JINJA_LEFTOVER = re.compile(r"(?<![${])\{\{-?\s*[A-Za-z_]|\{%|\{#|\.jinja\b")
 PATH_LEFTOVER = re.compile(r"\{\{|\{%|\{#|\.jinja$")
 
 
+# Validator -> how many distinct files (or trees) it checked this session, for the summary line.
+VALIDATED: dict[str, int] = {}
+
+
 @dataclass(frozen=True)
 class Rendered:
     """One combination, rendered: where, or why not, and what it holds."""

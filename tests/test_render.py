@@ -29,7 +29,15 @@ from pytest_copie.plugin import Copie
 
 from copier_rust_api import matrix
 from copier_rust_api.matrix import Variant
-from render_all import Distinct, Rendered, distinct_files, distinct_trees, render_all, under
+from render_all import (
+    VALIDATED,
+    Distinct,
+    Rendered,
+    distinct_files,
+    distinct_trees,
+    render_all,
+    under,
+)
 
 VARIANTS = list(matrix.variants())
 Answers = Mapping[str, Any]
@@ -359,6 +367,7 @@ def yaml_error(path: Path) -> str | None:
 def test_every_distinct_toml_file_parses(renders: list[Rendered]) -> None:
     found = distinct_files(renders, lambda path: path.endswith(".toml"))
     assert found, "no TOML file rendered"
+    VALIDATED["TOML parse"] = len(found)
     problems = failures(found, toml_error)
     assert not problems, "\n".join(problems)
 
@@ -366,6 +375,7 @@ def test_every_distinct_toml_file_parses(renders: list[Rendered]) -> None:
 def test_every_distinct_yaml_file_parses(renders: list[Rendered]) -> None:
     found = distinct_files(renders, lambda path: path.endswith((".yaml", ".yml")))
     assert found, "no YAML file rendered"
+    VALIDATED["YAML parse"] = len(found)
     problems = failures(found, yaml_error)
     assert not problems, "\n".join(problems)
 
@@ -396,9 +406,10 @@ def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProc
     )
 
 
-def validate(command: list[str], found: Sequence[Distinct]) -> None:
+def validate(command: list[str], found: Sequence[Distinct], label: str = "") -> None:
     """Run `command` once over all `found`; on failure, name a combination rendering each."""
     assert found, "no file to validate: the combinations that render it are gone"
+    VALIDATED[label or Path(command[0]).name] = len(found)
     result = run([*command, *(str(item.path) for item in found)])
     assert result.returncode == 0, (
         f"{Path(command[0]).name} failed:\n{result.stdout}{result.stderr}\n"
@@ -447,6 +458,7 @@ def test_every_distinct_file_passes_its_builtin_schema(
     validate(
         [tool("check-jsonschema"), "--builtin-schema", f"vendor.{schema}", *options],
         distinct_files(renders, wanted),
+        label=f"check-jsonschema {schema}",
     )
 
 
@@ -495,6 +507,7 @@ def kustomized(renders: list[Rendered], tmp_path_factory: pytest.TempPathFactory
     overlays = []
     trees = distinct_trees(renders, KUSTOMIZE_BASE)
     assert trees, "no combination renders deploy/kubernetes"
+    VALIDATED["kubectl kustomize (trees x overlays)"] = len(trees) * len(OVERLAYS)
     for index, tree_ in enumerate(trees):
         for name in OVERLAYS:
             directory = tree_.example.path(f"{KUSTOMIZE_BASE}/overlays/{name}")
@@ -520,6 +533,7 @@ def test_every_rendered_kubernetes_object_passes_kubernetes_validate_strict(
         KUBERNETES_VERSION,
         *(str(overlay.output) for overlay in kustomized),
     ]
+    VALIDATED["kubernetes-validate (overlay renders)"] = len(kustomized)
     result = run(command)
     assert result.returncode == 0, f"{result.stdout}{result.stderr}"
 

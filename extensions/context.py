@@ -85,9 +85,10 @@ FLAGS: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
     "has_dockerfile": (("deployment",), lambda deployment: deployment != "none"),
     "deploy_compose": (("deployment",), lambda deployment: deployment == "compose"),
     "deploy_kubernetes": (("deployment",), lambda deployment: deployment == "kubernetes"),
-    # Replicas can share a database server; an SQLite file belongs to one process on one volume,
-    # so SQLite runs as one replica with no autoscaler or disruption budget.
-    "scales_out": (("database",), lambda database: database != "sqlite"),
+    # The database is a server (not an embedded file): its URL carries credentials (a secret),
+    # and replicas can share it, so they scale out. An SQLite file belongs to one process on
+    # one volume: one replica, no autoscaler or disruption budget.
+    "database_server": (("database",), lambda database: database != "sqlite"),
     # Kubernetes object names are DNS labels: no `_`, at most 63 characters (room left for
     # the `-dev` namespace and `-secrets`/`-config` suffixes).
     "kube_name": (("crate_name",), lambda name: str(name).replace("_", "-")[:40].strip("-")),

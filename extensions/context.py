@@ -30,6 +30,41 @@ SQLX_FEATURES = {
     "postgres": sorted([*SQLX_COMMON, "postgres", "tls-rustls"]),
 }
 
+# Permissive licenses every choice can ship dependencies under, proprietary included. Copyleft
+# licenses (GPL, LGPL, AGPL) are refused: they would bind the project's own license.
+PERMISSIVE_LICENSES = (
+    "0BSD",
+    "Apache-2.0",
+    "Apache-2.0 WITH LLVM-exception",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "BSL-1.0",
+    "CC0-1.0",
+    "CDLA-Permissive-2.0",
+    "ISC",
+    "MIT",
+    "MIT-0",
+    "Unicode-3.0",
+    "Unlicense",
+    "Zlib",
+)
+
+
+def allowed_licenses(license_: str) -> list[str]:
+    """The dependency licenses deny.toml allows: the permissive set plus the project's own."""
+    own = [] if license_ == "none" else [part.strip() for part in license_.split(" OR ")]
+    return sorted({*PERMISSIVE_LICENSES, *own})
+
+
+# Graceful shutdown: on SIGTERM the server stops accepting connections and lets in-flight
+# requests finish. No request outlives server.request_timeout_ms (30 s in config/base.yaml), so
+# that bounds the drain until a separate shutdown deadline setting exists. Kubernetes sends
+# SIGTERM after the pre-stop pause (endpoints are removed meanwhile), then waits out the grace
+# period before SIGKILL: pause + drain + a margin for the process to exit.
+DRAIN_SECONDS = 30
+PRE_STOP_SECONDS = 5
+TERMINATION_GRACE_SECONDS = PRE_STOP_SECONDS + DRAIN_SECONDS + 10
+
 # Each derived flag, by name: the answers it reads and how it combines them.
 FLAGS: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
     "crate_ident": (("crate_name",), lambda name: str(name).replace("-", "_")),
@@ -50,6 +85,25 @@ FLAGS: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
     "has_license": (("license",), lambda license_: license_ != "none"),
     "dual_license": (("license",), lambda license_: license_ == "MIT OR Apache-2.0"),
     "ci_github": (("ci",), lambda ci: ci == "github"),
+    "ci_gitlab": (("ci",), lambda ci: ci == "gitlab"),
+    # Deployment targets: compose and kubernetes both build the image from the Dockerfile.
+    "has_dockerfile": (("deployment",), lambda deployment: deployment != "none"),
+    "deploy_compose": (("deployment",), lambda deployment: deployment == "compose"),
+    "deploy_kubernetes": (("deployment",), lambda deployment: deployment == "kubernetes"),
+    # The database is a server (not an embedded file): its URL carries credentials (a secret),
+    # and replicas can share it, so they scale out. An SQLite file belongs to one process on
+    # one volume: one replica, no autoscaler or disruption budget.
+    "database_server": (("database",), lambda database: database != "sqlite"),
+    # Kubernetes object names are DNS labels: no `_`, at most 63 characters (room left for
+    # the `-dev` namespace and `-secrets`/`-config` suffixes).
+    "kube_name": (("crate_name",), lambda name: str(name).replace("_", "-")[:40].strip("-")),
+    # A Kubernetes Secret holds the JWT signing key and the database URL of a server database.
+    "has_secrets": (("auth", "database"), lambda auth, db: auth == "jwt" or db != "sqlite"),
+    # Licenses cargo-deny accepts for dependencies, given the project's own license.
+    "deny_licenses": (("license",), lambda license_: allowed_licenses(license_)),
+    # Seconds Kubernetes waits between SIGTERM and SIGKILL: see TERMINATION_GRACE_SECONDS.
+    "termination_grace_seconds": ((), lambda: TERMINATION_GRACE_SECONDS),
+    "pre_stop_seconds": ((), lambda: PRE_STOP_SECONDS),
 }
 
 
@@ -116,11 +170,12 @@ def derived(answers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class ContextUpdater(ContextHook):
-    """Adds `versions`, `toolchain` and the derived flags to every template's context."""
+    """Adds `versions`, `toolchain`, `ci_versions` and the derived flags to every context."""
 
     def hook(self, context: dict[str, Any]) -> None:
         check_choices(context)
         table = versions()
         context["versions"] = table["crates"]
         context["toolchain"] = table["toolchain"]
+        context["ci_versions"] = table["ci"]
         context.update(derived(context))

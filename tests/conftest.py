@@ -1,4 +1,8 @@
-"""Shared fixtures: the template under test, a hermetic environment, and a render cache."""
+"""Shared fixtures: the template under test, a hermetic environment, and its releases.
+
+Rendering every combination (with pytest-copie) lives in tests/render_all.py and
+tests/test_render.py.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from copier_rust_api.matrix import Variant
-from copier_rust_api.render import render, snapshot, vcs_ref_for
+from copier_rust_api.render import snapshot, vcs_ref_for
 from releases import TemplateRepo, with_new_release
+from render_all import VALIDATED
 
 # The checkout these tests belong to (not an installed copy of the template).
 TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
@@ -58,39 +62,14 @@ def template_snapshot(template_root: Path, tmp_path_factory: pytest.TempPathFact
     return snapshot(template_root, tmp_path_factory.mktemp("template"))
 
 
-class RenderCache:
-    """Renders each variant once per session; later asks get the same directory back."""
-
-    def __init__(self, base: Path, template: Path) -> None:
-        self._base = base
-        self._template = template
-        self._done: dict[str, Path] = {}
-        self._failed: dict[str, BaseException] = {}
-
-    def __call__(self, variant: Variant) -> Path:
-        if variant.slug in self._failed:
-            pytest.fail(
-                f"rendering {variant.slug} failed earlier: {self._failed[variant.slug]}",
-                pytrace=False,
-            )
-        if variant.slug not in self._done:
-            try:
-                self._done[variant.slug] = render(
-                    self._base / variant.slug, variant.answers, template=self._template
-                )
-            except Exception as error:
-                self._failed[variant.slug] = error
-                raise
-        return self._done[variant.slug]
-
-
-@pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory, template_snapshot: Path) -> RenderCache:
-    """`rendered(variant)` -> the project directory, rendered at most once per session."""
-    return RenderCache(tmp_path_factory.mktemp("rendered"), template_snapshot)
-
-
 @pytest.fixture(scope="session")
 def template_repo(template_root: Path, tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
     """The template as a git repository: v0.1.0 is the working tree, v0.2.0 changes it a little."""
     return with_new_release(template_root, tmp_path_factory.mktemp("template-repo"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many distinct rendered files each validator checked (tests/test_render.py)."""
+    if VALIDATED:
+        counts = ", ".join(f"{name}: {count}" for name, count in sorted(VALIDATED.items()))
+        terminalreporter.write_line(f"distinct files validated: {counts}")

@@ -145,3 +145,44 @@ def _ask_use_metrics_instead_of_metrics(root: Path) -> None:
 def with_legacy_metrics_answer(template_root: Path, path: Path) -> TemplateRepo:
     """v0.1.0 records the metrics answer as `use_metrics`; v0.2.0 is today's template."""
     return _build(template_root, path, old=_ask_use_metrics_instead_of_metrics)
+
+
+# Release 0.2.0 replaced the `docker` yes/no with the `deployment` question.
+BEFORE_DEPLOYMENT = OLD
+WITH_DEPLOYMENT = NEW
+
+
+def _ask_docker_instead_of_deployment(root: Path) -> None:
+    """Before 0.2.0 the template asked `docker: bool` (a Dockerfile, .dockerignore, compose.yaml).
+
+    The old questionnaire asks `docker` and derives `deployment` from it as a computed value
+    (`when: false`: never asked, never recorded), so the old templates render unchanged.
+    """
+    copier_yml = root / "copier.yml"
+    config = yaml.safe_load(copier_yml.read_text(encoding="utf-8"))
+    older: dict[str, object] = {}
+    for key, spec in config.items():
+        if key == "deployment":
+            older["docker"] = {
+                "type": "bool",
+                "help": "Generate a Dockerfile, .dockerignore and compose.yaml?",
+                "default": True,
+            }
+            older["deployment"] = {
+                "type": "str",
+                "default": "{{ 'compose' if docker else 'none' }}",
+                "when": False,
+            }
+        else:
+            older[key] = spec
+    copier_yml.write_text(yaml.safe_dump(older, sort_keys=False), encoding="utf-8")
+
+
+def with_legacy_docker_answer(template_root: Path, path: Path) -> TemplateRepo:
+    """0.1.0 records `docker: true/false`; 0.2.0 is today's template, asking `deployment`."""
+    return _build(
+        template_root,
+        path,
+        old=_ask_docker_instead_of_deployment,
+        tags=(BEFORE_DEPLOYMENT, WITH_DEPLOYMENT),
+    )

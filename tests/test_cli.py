@@ -65,7 +65,8 @@ def test_options_become_answers(cli: CliRunner, tmp_path: Path) -> None:
             "--auth",
             "none",
             "--no-metrics",
-            "--no-docker",
+            "--deployment",
+            "none",
             "--ci",
             "none",
             "--license",
@@ -79,7 +80,7 @@ def test_options_become_answers(cli: CliRunner, tmp_path: Path) -> None:
     assert answers["port"] == 9090
     assert answers["auth"] == "none"
     assert answers["metrics"] is False
-    assert answers["docker"] is False
+    assert answers["deployment"] == "none"
     assert not (dst / "Dockerfile").exists()
     assert "http://127.0.0.1:9090" in result.stdout
 
@@ -143,7 +144,7 @@ def test_a_postgres_project_without_compose_says_to_bring_a_server(
     cli: CliRunner, tmp_path: Path
 ) -> None:
     dst = tmp_path / "pg"
-    args = ["new", str(dst), "--defaults", "--database", "postgres", "--no-docker"]
+    args = ["new", str(dst), "--defaults", "--database", "postgres", "--deployment", "none"]
     result = cli.invoke(app, args, env=WIDE)
     assert result.exit_code == 0, result.output
     assert "docker compose" not in result.stdout

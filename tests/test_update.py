@@ -19,10 +19,13 @@ from copier_rust_api import checks, vcs
 from copier_rust_api.update import UpdateReport, update_project
 from releases import (
     ADDED_FILE,
+    BEFORE_DEPLOYMENT,
     NEW,
     REWORDED_CONFIG_HEADER,
+    WITH_DEPLOYMENT,
     TemplateRepo,
     commit_all,
+    with_legacy_docker_answer,
     with_legacy_metrics_answer,
 )
 
@@ -279,3 +282,62 @@ def test_the_migration_leaves_answers_recorded_under_todays_name_alone(
     update(project)
     assert answers(project)["metrics"] is False
     assert answers(project)["_commit"] == NEW
+
+
+# --- 0.2.0: the `docker` yes/no became the `deployment` question ------------------------------
+
+DOCKER_FILES = ("Dockerfile", ".dockerignore", "compose.yaml")
+TEAM_DOCKERFILE_LINE = 'LABEL org.opencontainers.image.vendor="Our team"'
+
+
+@pytest.fixture(scope="module")
+def docker_repo(template_root: Path, tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
+    """Release 0.1.0 asked `docker: bool`; 0.2.0 is today's template, asking `deployment`."""
+    return with_legacy_docker_answer(template_root, tmp_path_factory.mktemp("docker-repo"))
+
+
+def update_to_deployment(project: Path) -> UpdateReport:
+    return update_project(project, vcs_ref=WITH_DEPLOYMENT, data={}, defaults=True)
+
+
+def test_a_project_that_chose_docker_updates_to_compose_keeping_its_edits(
+    docker_repo: TemplateRepo, tmp_path: Path
+) -> None:
+    project = docker_repo.generate(tmp_path / "project", ref=BEFORE_DEPLOYMENT, docker=True)
+    assert answers(project)["docker"] is True
+    assert "deployment" not in answers(project)
+    edit(project / "Dockerfile", r"^(EXPOSE .*)$", rf"\1\n{TEAM_DOCKERFILE_LINE}")
+    make_team_edits(project)
+
+    report = update_to_deployment(project)
+
+    assert answers(project)["deployment"] == "compose"
+    assert "docker" not in answers(project)
+    assert answers(project)["_commit"] == WITH_DEPLOYMENT
+    assert all((project / path).is_file() for path in DOCKER_FILES)
+    assert TEAM_DOCKERFILE_LINE in (project / "Dockerfile").read_text(encoding="utf-8")
+    assert TEAM_LIVE_BODY in (project / HEALTH).read_text(encoding="utf-8")
+    assert (project / EXTRA_ROUTE).read_text(encoding="utf-8") == TEAM_ROUTE
+    assert report.conflicts == ()
+    assert conflict_free(project)
+
+
+def test_an_untouched_docker_project_updated_equals_a_fresh_compose_copy(
+    docker_repo: TemplateRepo, tmp_path: Path
+) -> None:
+    project = docker_repo.generate(tmp_path / "project", ref=BEFORE_DEPLOYMENT, docker=True)
+    update_to_deployment(project)
+    fresh = docker_repo.copy(tmp_path / "fresh", WITH_DEPLOYMENT, deployment="compose")
+    assert_same_tree(project, fresh)
+
+
+def test_a_project_without_docker_updates_to_no_deployment_and_gets_no_container_files(
+    docker_repo: TemplateRepo, tmp_path: Path
+) -> None:
+    project = docker_repo.generate(tmp_path / "project", ref=BEFORE_DEPLOYMENT, docker=False)
+    update_to_deployment(project)
+    assert answers(project)["deployment"] == "none"
+    assert not any((project / path).exists() for path in DOCKER_FILES), "compose came back"
+    assert_same_tree(
+        project, docker_repo.copy(tmp_path / "fresh", WITH_DEPLOYMENT, deployment="none")
+    )

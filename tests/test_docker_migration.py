@@ -1,0 +1,107 @@
+"""The 0.2.0 answers migration: a recorded `docker: true/false` becomes `deployment`.
+
+Run the way copier runs it, `python extensions/migrations/docker_to_deployment.py ANSWERS_FILE`
+in the project; tests/test_update.py covers it end to end through `copier update` from a real
+0.1.0 release that asked `docker`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+HEADER = "# Changes here will be overwritten by Copier; do not edit by hand.\n"
+
+
+@pytest.fixture(scope="module")
+def script(template_root: Path) -> Path:
+    return template_root / "extensions" / "migrations" / "docker_to_deployment.py"
+
+
+def migrate(script: Path, answers_file: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(script), answers_file.name],
+        cwd=answers_file.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def write(path: Path, body: str) -> Path:
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def test_copier_yml_runs_it_before_updates_to_0_2_0(template_root: Path) -> None:
+    config = yaml.safe_load((template_root / "copier.yml").read_text(encoding="utf-8"))
+    (migration,) = [
+        step
+        for step in config["_migrations"]
+        if step["command"][1].endswith("/docker_to_deployment.py")
+    ]
+    assert migration["version"] == "0.2.0"
+    assert migration["when"] == "{{ _stage == 'before' }}"
+    assert migration["command"][0] == "{{ _copier_python }}"
+
+
+@pytest.mark.parametrize(("docker", "deployment"), [("true", "compose"), ("false", "none")])
+def test_docker_becomes_the_deployment_that_renders_the_same_files(
+    script: Path, tmp_path: Path, docker: str, deployment: str
+) -> None:
+    answers_file = write(
+        tmp_path / ".copier-answers.yml",
+        "_commit: 0.1.0\n_src_path: gh:example/template\nauth: jwt\n"
+        f"docker: {docker}\nci: github\n",
+    )
+    result = migrate(script, answers_file)
+    assert result.returncode == 0, result.stderr
+    text = answers_file.read_text(encoding="utf-8")
+    assert text.startswith(HEADER), "the header comment was dropped"
+    assert yaml.safe_load(text) == {
+        "_commit": "0.1.0",
+        "_src_path": "gh:example/template",
+        "auth": "jwt",
+        "deployment": deployment,
+        "ci": "github",
+    }
+    assert list(yaml.safe_load(text)) == ["_commit", "_src_path", "auth", "deployment", "ci"]
+    assert f"deployment: {deployment}" in result.stderr
+
+
+def test_an_answers_file_without_docker_is_left_byte_for_byte(script: Path, tmp_path: Path) -> None:
+    body = "_commit: 0.2.0\ndeployment: kubernetes  # kept as written\n"
+    answers_file = write(tmp_path / ".copier-answers.yml", body)
+    assert migrate(script, answers_file).returncode == 0
+    assert answers_file.read_text(encoding="utf-8") == HEADER + body
+
+
+def test_when_both_are_recorded_deployment_wins(script: Path, tmp_path: Path) -> None:
+    answers_file = write(
+        tmp_path / ".copier-answers.yml", "docker: true\ndeployment: kubernetes\nport: 8080\n"
+    )
+    assert migrate(script, answers_file).returncode == 0
+    assert yaml.safe_load(answers_file.read_text(encoding="utf-8")) == {
+        "deployment": "kubernetes",
+        "port": 8080,
+    }
+
+
+def test_a_docker_answer_that_is_not_a_bool_is_refused_and_nothing_is_written(
+    script: Path, tmp_path: Path
+) -> None:
+    answers_file = write(tmp_path / ".copier-answers.yml", "docker: maybe\nport: 8080\n")
+    result = migrate(script, answers_file)
+    assert result.returncode != 0
+    assert "expected true or false" in result.stderr
+    assert answers_file.read_text(encoding="utf-8") == HEADER + "docker: maybe\nport: 8080\n"
+
+
+def test_a_missing_answers_file_is_nothing_to_migrate(script: Path, tmp_path: Path) -> None:
+    result = migrate(script, tmp_path / ".copier-answers.yml")
+    assert result.returncode == 0
+    assert not (tmp_path / ".copier-answers.yml").exists()

@@ -23,7 +23,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import tomllib
 import urllib.request
@@ -202,15 +201,26 @@ def bare_project(framework: str, workdir: Path) -> Path:
             spec += f", features = {json.dumps(features)}"
         lines.append(f"{crate} = {{ {spec} }}")
     lines += ["", "[profile.release]", "lto = true", "codegen-units = 1", "strip = true", ""]
-    (project / "Cargo.toml").write_text("\n".join(lines))
-    shutil.copy2(BENCH / "bare" / framework / "main.rs", project / "src" / "main.rs")
+    write_if_changed(project / "Cargo.toml", "\n".join(lines))
+    write_if_changed(
+        project / "src" / "main.rs", (BENCH / "bare" / framework / "main.rs").read_text()
+    )
     return project
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """Leaves an identical file untouched, so cargo has nothing to rebuild."""
+    if not path.is_file() or path.read_text() != text:
+        path.write_text(text)
 
 
 @contextmanager
 def database(kind: str, workdir: Path, name: str) -> Iterator[str]:
     if kind == "sqlite":
-        yield f"sqlite://{workdir / f'{name}.db'}"
+        path = workdir / f"{name}.db"
+        for stale in workdir.glob(f"{name}.db*"):
+            stale.unlink()
+        yield f"sqlite://{path}"
         return
     database_name = f"bench_{name.replace('-', '_')}_{uuid.uuid4().hex[:8]}"
     subprocess.run(
@@ -253,12 +263,22 @@ def measure(
     )
 
 
-def bench_framework(framework: str, db: str, duration: int, workdir: Path) -> list[Row]:
-    rows: list[Row] = []
+def build_variant(framework: str, db: str, workdir: Path) -> tuple[Path, Path]:
+    """Renders (identical files stay untouched) and builds the variant: (project, binary)."""
     answers = {"framework": framework, "database": db, "auth": "jwt", "metrics": True}
     project = render(workdir / f"variant-{framework}-{db}", answers)
     crate = tomllib.loads((project / "Cargo.toml").read_text())["package"]["name"]
-    binary = cargo_release(project, crate, workdir / "bin" / f"{framework}-{db}")
+    return project, cargo_release(project, crate, workdir / "bin" / f"{framework}-{db}")
+
+
+def build_bare(framework: str, workdir: Path) -> tuple[Path, Path]:
+    bare = bare_project(framework, workdir)
+    return bare, cargo_release(bare, f"bare-{framework}", workdir / "bin" / f"bare-{framework}")
+
+
+def bench_framework(framework: str, db: str, duration: int, workdir: Path) -> list[Row]:
+    rows: list[Row] = []
+    project, binary = build_variant(framework, db, workdir)
     for logs in ("production", "off"):
         with database(db, workdir, f"{framework}-{db}-{logs}") as url:
             port = free_port()
@@ -299,8 +319,7 @@ def bench_framework(framework: str, db: str, duration: int, workdir: Path) -> li
                             token,
                         )
                     )
-    bare = bare_project(framework, workdir)
-    bare_binary = cargo_release(bare, f"bare-{framework}", workdir / "bin" / f"bare-{framework}")
+    bare, bare_binary = build_bare(framework, workdir)
     port = free_port()
     with serving([str(bare_binary)], {"PORT": str(port)}, port, bare) as process:
         rows.append(
@@ -456,21 +475,32 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds per load (default 10)")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--build-only", action="store_true", help="render and build everything, measure nothing"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
         return 2
     frameworks = args.framework or ["axum", "actix-web"]
     databases = args.database or ["sqlite"]
-    rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="rust-api-bench-") as tmp:
-        workdir = Path(tmp)
+    # A stable place beside the shared target dir, so a second run rebuilds nothing unchanged.
+    workdir = target_dir().parent / "bench"
+    workdir.mkdir(parents=True, exist_ok=True)
+    if args.build_only:
         for db in databases:
             for framework in frameworks:
-                print(f"benchmarking {framework} on {db} ...", file=sys.stderr, flush=True)
-                rows += bench_framework(framework, db, args.duration, workdir)
-            print(f"benchmarking FastAPI on {db} ...", file=sys.stderr, flush=True)
-            rows += bench_fastapi(db, args.duration, workdir)
+                build_variant(framework, db, workdir)
+        for framework in frameworks:
+            build_bare(framework, workdir)
+        return 0
+    rows: list[Row] = []
+    for db in databases:
+        for framework in frameworks:
+            print(f"benchmarking {framework} on {db} ...", file=sys.stderr, flush=True)
+            rows += bench_framework(framework, db, args.duration, workdir)
+        print(f"benchmarking FastAPI on {db} ...", file=sys.stderr, flush=True)
+        rows += bench_fastapi(db, args.duration, workdir)
     # The bare servers are the same for every database: keep one row each.
     unique: list[Row] = []
     for r in rows:

@@ -1,4 +1,6 @@
-//! HS256 access tokens. `exp`, `iat`, `iss` and `sub` are required; the issuer must match.
+//! HS256 access tokens. `exp`, `iat`, `iss`, `sub` and our `stamp` are required; the issuer
+//! must match. The stamp ties a token to the password it was issued under (see
+//! `password::stamp`), so a password change or a deleted account ends it at once.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::Utc;
@@ -19,6 +21,15 @@ pub struct Claims {
     pub iss: String,
     pub iat: i64,
     pub exp: i64,
+    /// The fingerprint of the password hash the token was issued under.
+    pub stamp: String,
+}
+
+/// What a token says, once its signature, issuer and expiry check out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedToken {
+    pub user: AuthenticatedUser,
+    pub stamp: String,
 }
 
 pub struct TokenService {
@@ -44,14 +55,16 @@ impl TokenService {
         }
     }
 
-    /// Signs a token for `user_id` that expires after the configured time to live.
-    pub fn issue(&self, user_id: Uuid) -> AppResult<AccessToken> {
+    /// Signs a token for `user_id`, under the password `stamp`, that expires after the
+    /// configured time to live.
+    pub fn issue(&self, user_id: Uuid, stamp: String) -> AppResult<AccessToken> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user_id,
             iss: self.issuer.clone(),
             iat: now,
             exp: now.saturating_add(i64::try_from(self.ttl_secs).unwrap_or(i64::MAX)),
+            stamp,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(AppError::internal)?;
@@ -62,11 +75,15 @@ impl TokenService {
         })
     }
 
-    /// The user a token was issued to, if its signature, issuer and expiry check out.
-    pub fn verify(&self, token: &str) -> AppResult<AuthenticatedUser> {
+    /// The user a token was issued to and its stamp, if its signature, issuer and expiry check
+    /// out. Whether the stamp is still current is the caller's check (`AuthService`).
+    pub fn verify(&self, token: &str) -> AppResult<VerifiedToken> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map(|data| AuthenticatedUser {
-                id: data.claims.sub,
+            .map(|data| VerifiedToken {
+                user: AuthenticatedUser {
+                    id: data.claims.sub,
+                },
+                stamp: data.claims.stamp,
             })
             .map_err(|_| AppError::Unauthorized)
     }
@@ -89,11 +106,12 @@ mod tests {
     fn an_issued_token_verifies_to_its_user() {
         let tokens = TokenService::new(SECRET, "test", 60);
         let user = Uuid::new_v4();
-        let token = tokens.issue(user).expect("issue");
+        let token = tokens.issue(user, "stamp".to_owned()).expect("issue");
         assert_eq!(token.token_type, "Bearer");
         assert_eq!(token.expires_in, 60);
         let verified = tokens.verify(&token.access_token).expect("verify");
-        assert_eq!(verified.id, user);
+        assert_eq!(verified.user.id, user);
+        assert_eq!(verified.stamp, "stamp");
     }
 
     #[test]
@@ -103,7 +121,9 @@ mod tests {
             TokenService::new(b"another-secret-that-is-long-enough-for-hs256", "test", 60);
         let other_issuer = TokenService::new(SECRET, "someone-else", 60);
         for foreign in [&other_key, &other_issuer] {
-            let token = foreign.issue(Uuid::new_v4()).expect("issue");
+            let token = foreign
+                .issue(Uuid::new_v4(), "stamp".to_owned())
+                .expect("issue");
             assert!(matches!(
                 ours.verify(&token.access_token),
                 Err(AppError::Unauthorized)

@@ -1,12 +1,15 @@
-//! Authentication: argon2id password hashing, JWT access tokens, and login rate limiting.
-//! Nothing here knows about HTTP; the extractor lives in `middleware::auth`.
+//! Authentication: argon2id password hashing, JWT access tokens, attempt limits and the client
+//! address they are keyed on. Nothing here knows about HTTP; the extractors live in
+//! `middleware::auth`.
 
+pub mod client_ip;
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;
 
+pub use client_ip::{ClientAddress, TrustedProxies};
 pub use jwt::TokenService;
-pub use rate_limit::RateLimiter;
+pub use rate_limit::AttemptLimits;
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};

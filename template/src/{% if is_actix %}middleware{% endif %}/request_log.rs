@@ -20,7 +20,7 @@ pub async fn log(
     let method = request.method().clone();
     let route = route_of(request.request());
     let id = request_id::current();
-    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
+    let span = tracing::info_span!("request", request_id = %id);
     let result = next.call(request).instrument(span).await;
     let status = status_of(&result);
     telemetry::log_request(&id, method.as_str(), &route, status, started.elapsed());

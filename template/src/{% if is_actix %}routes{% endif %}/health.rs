@@ -14,8 +14,11 @@ async fn live() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
-/// The process can serve: its database answers.
+/// The process can serve: it is not shutting down and its database answers.
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    if state.lifecycle.is_draining() {
+        return HttpResponse::ServiceUnavailable().json(json!({ "status": "draining" }));
+    }
     match state.database.ping().await {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok", "database": "ok" })),
         Err(error) => {

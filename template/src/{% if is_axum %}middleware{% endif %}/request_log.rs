@@ -16,7 +16,7 @@ pub async fn log(request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let route = route_of(&request);
     let id = request_id::current();
-    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
+    let span = tracing::info_span!("request", request_id = %id);
     let response = next.run(request).instrument(span).await;
     let status = response.status().as_u16();
     telemetry::log_request(&id, method.as_str(), &route, status, started.elapsed());

@@ -17,8 +17,14 @@ async fn live() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// The process can serve: its database answers.
+/// The process can serve: it is not shutting down and its database answers.
 async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    if state.lifecycle.is_draining() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "draining" })),
+        );
+    }
     match state.database.ping().await {
         Ok(()) => (
             StatusCode::OK,

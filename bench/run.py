@@ -1,0 +1,527 @@
+"""Benchmark a rendered variant against a bare server of its framework and a FastAPI service.
+
+    python bench/run.py                      # axum and actix-web on SQLite, 10 s per load
+    python bench/run.py --database postgres --duration 30 --write-docs
+
+For each framework it renders the variant (jwt, metrics on), builds it in release, builds a
+bare hello-world of the same framework (versions from extensions/versions.toml), starts each
+on loopback and drives it with wrk from the same machine, then does the same with the FastAPI +
+uvicorn service of bench/fastapi on the same database. It prints requests per second, p50/p99
+latency, idle RSS, RSS after load, binary size and the ratios the targets are stated in
+(docs/benchmarks.md). Needs wrk (`apt-get install wrk`) and the `bench` extra
+(`pip install -e '.[bench]'`). Every request loop is bounded by --duration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from copier_rust_api.checks import target_dir  # noqa: E402
+from copier_rust_api.render import render  # noqa: E402
+
+BENCH = ROOT / "bench"
+SECRET = "benchmark-secret-that-is-at-least-32-bytes-long"
+PASSWORD = "correct horse battery staple"
+POSTGRES_SERVER = os.environ.get("RUST_API_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+CONNECTIONS = 64
+FRAMEWORK_DEPENDENCIES = {
+    "axum": {"axum": None, "tokio": ["macros", "net", "rt-multi-thread"], "serde_json": None},
+    "actix-web": {"actix-web": ["macros"], "serde_json": None},
+}
+
+
+@dataclass
+class Load:
+    """What one wrk run measured."""
+
+    requests_per_sec: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+@dataclass
+class Row:
+    name: str
+    scenario: str
+    load: Load
+    rss_idle_mb: float
+    rss_after_mb: float
+    binary_mb: float | None
+
+
+def versions() -> dict[str, str]:
+    with (ROOT / "extensions" / "versions.toml").open("rb") as handle:
+        table: dict[str, dict[str, str]] = tomllib.load(handle)
+    return table["crates"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode} before answering")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+@contextmanager
+def serving(
+    command: list[str], env: Mapping[str, str], port: int, cwd: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health/live", process)
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+LATENCY = re.compile(r"^\s*(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, duration: int, token: str | None = None) -> Load:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", url]
+    if token:
+        command[1:1] = ["-H", f"Authorization: Bearer {token}"]
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=duration + 60
+    ).stdout
+    latencies = {
+        match[1]: float(match[2]) * UNIT_MS[match[3]] for match in LATENCY.finditer(output)
+    }
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    failed = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors:.*", output)
+    if rate is None or "50" not in latencies or "99" not in latencies:
+        raise RuntimeError(f"cannot read wrk's output:\n{output}")
+    errors = int(failed[1]) if failed else 0
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors[0]))
+    return Load(float(rate[1]), latencies["50"], latencies["99"], errors)
+
+
+def post_json(url: str, body: Mapping[str, str]) -> dict[str, object]:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer: dict[str, object] = json.load(response)
+        return answer
+
+
+def sign_up(base: str) -> tuple[str, str]:
+    """Registers a user and logs in: (user id, access token)."""
+    email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
+    user = post_json(
+        f"{base}/api/v1/auth/register", {"email": email, "name": "Bench", "password": PASSWORD}
+    )
+    token = post_json(f"{base}/api/v1/auth/login", {"email": email, "password": PASSWORD})
+    return str(user["id"]), str(token["access_token"])
+
+
+def cargo_release(project: Path, binary: str, out: Path) -> Path:
+    env = {**os.environ, "CARGO_TARGET_DIR": str(target_dir()), "CARGO_TERM_COLOR": "never"}
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=project, env=env, check=True)
+    built = target_dir() / "release" / binary
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(built, out)
+    return out
+
+
+def bare_project(framework: str, workdir: Path) -> Path:
+    """A hello-world crate of `framework`, its versions from the one version table."""
+    table = versions()
+    project = workdir / f"bare-{framework}"
+    (project / "src").mkdir(parents=True, exist_ok=True)
+    lines = [
+        "[package]",
+        f'name = "bare-{framework}"',
+        'version = "0.1.0"',
+        'edition = "2024"',
+        "publish = false",
+        "",
+        "[dependencies]",
+    ]
+    for crate, features in FRAMEWORK_DEPENDENCIES[framework].items():
+        spec = f'version = "{table[crate]}"'
+        if features:
+            spec += f", features = {json.dumps(features)}"
+        lines.append(f"{crate} = {{ {spec} }}")
+    lines += ["", "[profile.release]", "lto = true", "codegen-units = 1", "strip = true", ""]
+    write_if_changed(project / "Cargo.toml", "\n".join(lines))
+    write_if_changed(
+        project / "src" / "main.rs", (BENCH / "bare" / framework / "main.rs").read_text()
+    )
+    return project
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """Leaves an identical file untouched, so cargo has nothing to rebuild."""
+    if not path.is_file() or path.read_text() != text:
+        path.write_text(text)
+
+
+@contextmanager
+def database(kind: str, workdir: Path, name: str) -> Iterator[str]:
+    if kind == "sqlite":
+        path = workdir / f"{name}.db"
+        for stale in workdir.glob(f"{name}.db*"):
+            stale.unlink()
+        yield f"sqlite://{path}"
+        return
+    database_name = f"bench_{name.replace('-', '_')}_{uuid.uuid4().hex[:8]}"
+    subprocess.run(
+        ["psql", "-q", f"{POSTGRES_SERVER}/postgres", "-c", f'CREATE DATABASE "{database_name}"'],
+        check=True,
+    )
+    try:
+        yield f"{POSTGRES_SERVER}/{database_name}"
+    finally:
+        subprocess.run(
+            [
+                "psql",
+                "-q",
+                f"{POSTGRES_SERVER}/postgres",
+                "-c",
+                f'DROP DATABASE IF EXISTS "{database_name}" WITH (FORCE)',
+            ],
+            check=False,
+        )
+
+
+def measure(
+    name: str,
+    scenario: str,
+    process: subprocess.Popen[bytes],
+    url: str,
+    duration: int,
+    binary: Path | None,
+    token: str | None = None,
+) -> Row:
+    idle = rss_mb(process.pid)
+    load = wrk(url, duration, token)
+    return Row(
+        name=name,
+        scenario=scenario,
+        load=load,
+        rss_idle_mb=idle,
+        rss_after_mb=rss_mb(process.pid),
+        binary_mb=binary.stat().st_size / 1e6 if binary else None,
+    )
+
+
+def build_variant(framework: str, db: str, workdir: Path) -> tuple[Path, Path]:
+    """Renders (identical files stay untouched) and builds the variant: (project, binary)."""
+    answers = {"framework": framework, "database": db, "auth": "jwt", "metrics": True}
+    project = render(workdir / f"variant-{framework}-{db}", answers)
+    crate = tomllib.loads((project / "Cargo.toml").read_text())["package"]["name"]
+    return project, cargo_release(project, crate, workdir / "bin" / f"{framework}-{db}")
+
+
+def build_bare(framework: str, workdir: Path) -> tuple[Path, Path]:
+    bare = bare_project(framework, workdir)
+    return bare, cargo_release(bare, f"bare-{framework}", workdir / "bin" / f"bare-{framework}")
+
+
+def bench_framework(framework: str, db: str, duration: int, workdir: Path) -> list[Row]:
+    rows: list[Row] = []
+    project, binary = build_variant(framework, db, workdir)
+    for logs in ("production", "off"):
+        with database(db, workdir, f"{framework}-{db}-{logs}") as url:
+            port = free_port()
+            env = {
+                "APP_ENVIRONMENT": "production",
+                "APP__SERVER__HOST": "127.0.0.1",
+                "APP__SERVER__PORT": str(port),
+                "APP__SERVER__SHUTDOWN_READINESS_DELAY_MS": "0",
+                "APP__DATABASE__URL": url,
+                "APP__AUTH__JWT_SECRET": SECRET,
+            }
+            if logs == "off":
+                env["RUST_LOG"] = "off"
+            with serving([str(binary)], env, port, project) as process:
+                base = f"http://127.0.0.1:{port}"
+                name = f"{framework} ({db})"
+                label = "logs: info, JSON" if logs == "production" else "logs: off"
+                rows.append(
+                    measure(
+                        name,
+                        f"/health/live, {label}",
+                        process,
+                        f"{base}/health/live",
+                        duration,
+                        binary,
+                    )
+                )
+                if logs == "production":
+                    user, token = sign_up(base)
+                    rows.append(
+                        measure(
+                            name,
+                            "GET /api/v1/users/{id}, authenticated",
+                            process,
+                            f"{base}/api/v1/users/{user}",
+                            duration,
+                            binary,
+                            token,
+                        )
+                    )
+    bare, bare_binary = build_bare(framework, workdir)
+    port = free_port()
+    with serving([str(bare_binary)], {"PORT": str(port)}, port, bare) as process:
+        rows.append(
+            measure(
+                f"bare {framework}",
+                "/health/live",
+                process,
+                f"http://127.0.0.1:{port}/health/live",
+                duration,
+                bare_binary,
+            )
+        )
+    return rows
+
+
+def bench_fastapi(db: str, duration: int, workdir: Path) -> list[Row]:
+    with database(db, workdir, f"fastapi-{db}") as url:
+        if db == "postgres":
+            url = url.replace("postgres://", "postgresql://", 1)
+        port = free_port()
+        workers = str(os.cpu_count() or 1)
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app:app",
+            "--port",
+            str(port),
+            "--workers",
+            workers,
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
+        env = {"BENCH_DATABASE_URL": url, "BENCH_JWT_SECRET": SECRET}
+        with serving(command, env, port, BENCH / "fastapi") as process:
+            base = f"http://127.0.0.1:{port}"
+            user, token = sign_up(base)
+            return [
+                measure(
+                    f"FastAPI ({db})",
+                    "GET /api/v1/users/{id}, authenticated",
+                    process,
+                    f"{base}/api/v1/users/{user}",
+                    duration,
+                    None,
+                    token,
+                )
+            ]
+
+
+def find(rows: list[Row], name: str, scenario_start: str) -> Row:
+    return next(r for r in rows if r.name == name and r.scenario.startswith(scenario_start))
+
+
+def targets(
+    rows: list[Row], frameworks: list[str], databases: list[str]
+) -> list[tuple[str, str, bool]]:
+    """(target, figure, met) for each target of docs/benchmarks.md."""
+    results = []
+    for db in databases:
+        fastapi = find(rows, f"FastAPI ({db})", "GET")
+        for framework in frameworks:
+            name = f"{framework} ({db})"
+            health = find(rows, name, "/health/live, logs: info")
+            quiet = find(rows, name, "/health/live, logs: off")
+            users = find(rows, name, "GET")
+            bare = find(rows, f"bare {framework}", "/health/live")
+            ratio = health.load.requests_per_sec / bare.load.requests_per_sec
+            results.append((f"{name}: /health/live >= 0.9x bare", f"{ratio:.2f}x", ratio >= 0.9))
+            cost = 1 - health.load.requests_per_sec / quiet.load.requests_per_sec
+            results.append((f"{name}: JSON logs cost <= 15 %", f"{cost:.0%}", cost <= 0.15))
+            ratio = users.load.requests_per_sec / fastapi.load.requests_per_sec
+            results.append((f"{name}: GET user >= 4x FastAPI", f"{ratio:.1f}x", ratio >= 4))
+            worst = max(r.rss_after_mb for r in (health, users))
+            results.append((f"{name}: RSS after load <= 40 MB", f"{worst:.1f} MB", worst <= 40))
+            results.append(
+                (
+                    f"{name}: /health/live p99 < 2 ms",
+                    f"{health.load.p99_ms:.2f} ms",
+                    health.load.p99_ms < 2,
+                )
+            )
+    return results
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| server | scenario | req/s | p50 ms | p99 ms | errors "
+        "| RSS idle MB | RSS after MB | binary MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        binary = f"{r.binary_mb:.1f}" if r.binary_mb is not None else "-"
+        lines.append(
+            f"| {r.name} | {r.scenario} | {r.load.requests_per_sec:,.0f} | {r.load.p50_ms:.2f} | "
+            f"{r.load.p99_ms:.2f} | {r.load.errors} | {r.rss_idle_mb:.1f} | "
+            f"{r.rss_after_mb:.1f} | {binary} |"
+        )
+    return "\n".join(lines)
+
+
+def chart(rows: list[Row]) -> str:
+    """A horizontal bar chart of requests per second, as standalone SVG."""
+    bar_height, gap, label_width, width = 18, 6, 420, 900
+    peak = max(r.load.requests_per_sec for r in rows)
+    height = len(rows) * (bar_height + gap) + gap
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        'font-family="sans-serif" font-size="12">'
+    ]
+    for i, r in enumerate(rows):
+        y = gap + i * (bar_height + gap)
+        length = (width - label_width - 90) * r.load.requests_per_sec / peak
+        parts.append(f'<text x="0" y="{y + 13}">{r.name}: {r.scenario}</text>')
+        parts.append(
+            f'<rect x="{label_width}" y="{y}" width="{length:.0f}" '
+            f'height="{bar_height}" fill="#4f7cac"/>'
+        )
+        parts.append(
+            f'<text x="{label_width + length + 6:.0f}" y="{y + 13}">'
+            f"{r.load.requests_per_sec:,.0f}/s</text>"
+        )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+BEGIN, END = "<!-- figures:begin -->", "<!-- figures:end -->"
+
+
+def write_docs(rows: list[Row], checks: list[tuple[str, str, bool]], header: str) -> None:
+    page = ROOT / "docs" / "benchmarks.md"
+    (ROOT / "docs" / "assets").mkdir(exist_ok=True)
+    (ROOT / "docs" / "assets" / "benchmarks.svg").write_text(chart(rows))
+    verdicts = "\n".join(
+        f"| {name} | {figure} | {'met' if ok else 'missed'} |" for name, figure, ok in checks
+    )
+    block = (
+        f"{BEGIN}\n{header}\n\n![Requests per second](assets/benchmarks.svg)\n\n{table(rows)}\n\n"
+        f"| target | figure | |\n|---|---:|---|\n{verdicts}\n{END}"
+    )
+    text = page.read_text()
+    start, stop = text.index(BEGIN), text.index(END) + len(END)
+    page.write_text(text[:start] + block + text[stop:])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--framework", action="append", choices=["axum", "actix-web"])
+    parser.add_argument("--database", action="append", choices=["sqlite", "postgres"])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per load (default 10)")
+    parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--build-only", action="store_true", help="render and build everything, measure nothing"
+    )
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install wrk", file=sys.stderr)
+        return 2
+    frameworks = args.framework or ["axum", "actix-web"]
+    databases = args.database or ["sqlite"]
+    # A stable place beside the shared target dir, so a second run rebuilds nothing unchanged.
+    workdir = target_dir().parent / "bench"
+    workdir.mkdir(parents=True, exist_ok=True)
+    if args.build_only:
+        for db in databases:
+            for framework in frameworks:
+                build_variant(framework, db, workdir)
+        for framework in frameworks:
+            build_bare(framework, workdir)
+        return 0
+    rows: list[Row] = []
+    for db in databases:
+        for framework in frameworks:
+            print(f"benchmarking {framework} on {db} ...", file=sys.stderr, flush=True)
+            rows += bench_framework(framework, db, args.duration, workdir)
+        print(f"benchmarking FastAPI on {db} ...", file=sys.stderr, flush=True)
+        rows += bench_fastapi(db, args.duration, workdir)
+    # The bare servers are the same for every database: keep one row each.
+    unique: list[Row] = []
+    for r in rows:
+        if not any(u.name == r.name and u.scenario == r.scenario for u in unique):
+            unique.append(r)
+    checks = targets(unique, frameworks, databases)
+    header = (
+        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores: release builds, "
+        f"`wrk -t2 -c{CONNECTIONS} -d{args.duration}s` on loopback from the same machine."
+    )
+    print(header)
+    print(table(unique))
+    print()
+    for name, figure, ok in checks:
+        print(f"{'met   ' if ok else 'MISSED'} {name}: {figure}")
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in unique], indent=2))
+    if args.write_docs:
+        write_docs(unique, checks, header)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""The benchmark harness (bench/run.py): what it reads from wrk and what it builds."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+WRK_OUTPUT = """\
+Running 10s test @ http://127.0.0.1:8080/health/live
+  2 threads and 64 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   812.33us  301.10us   9.87ms   80.11%
+    Req/Sec    39.81k     2.01k   44.12k    71.00%
+  Latency Distribution
+     50%  761.00us
+     75%    0.95ms
+     90%    1.12ms
+     99%    1.87ms
+  792331 requests in 10.00s, 112.58MB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:  79231.55
+Transfer/sec:     11.26MB
+"""
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_wrk_figures_are_read_in_milliseconds(
+    bench: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fake_run(*_args: object, **_kwargs: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess([], 0, stdout=WRK_OUTPUT, stderr="")
+
+    monkeypatch.setattr(bench.subprocess, "run", fake_run)
+    load = bench.wrk("http://127.0.0.1:8080/health/live", 10)
+    assert load.requests_per_sec == pytest.approx(79231.55)
+    assert load.p50_ms == pytest.approx(0.761)
+    assert load.p99_ms == pytest.approx(1.87)
+    assert load.errors == 3
+
+
+def test_unreadable_wrk_output_is_an_error(
+    bench: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fake_run(*_args: object, **_kwargs: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess([], 0, stdout="unable to connect", stderr="")
+
+    monkeypatch.setattr(bench.subprocess, "run", fake_run)
+    with pytest.raises(RuntimeError, match="cannot read wrk"):
+        bench.wrk("http://127.0.0.1:8080/health/live", 10)
+
+
+@pytest.mark.parametrize("framework", ["axum", "actix-web"])
+def test_bare_servers_take_their_versions_from_the_one_table(
+    bench: ModuleType, framework: str, tmp_path: Path
+) -> None:
+    project = bench.bare_project(framework, tmp_path)
+    manifest = tomllib.loads((project / "Cargo.toml").read_text())
+    with (ROOT / "extensions" / "versions.toml").open("rb") as handle:
+        table = tomllib.load(handle)["crates"]
+    for crate, spec in manifest["dependencies"].items():
+        assert spec["version"] == table[crate], crate
+    assert (project / "src" / "main.rs").is_file()
+
+
+def test_targets_are_judged_from_the_figures(bench: ModuleType) -> None:
+    def row(name: str, scenario: str, rate: float, p99: float = 1.0, rss: float = 20.0) -> object:
+        return bench.Row(name, scenario, bench.Load(rate, 0.5, p99, 0), 8.0, rss, 6.0)
+
+    rows = [
+        row("axum (sqlite)", "/health/live, logs: info, JSON", 90_000),
+        row("axum (sqlite)", "/health/live, logs: off", 100_000),
+        row("axum (sqlite)", "GET /api/v1/users/{id}, authenticated", 20_000, rss=45.0),
+        row("bare axum", "/health/live", 95_000),
+        row("FastAPI (sqlite)", "GET /api/v1/users/{id}, authenticated", 6_000),
+    ]
+    verdicts = {name: ok for name, _, ok in bench.targets(rows, ["axum"], ["sqlite"])}
+    assert verdicts["axum (sqlite): /health/live >= 0.9x bare"]
+    assert verdicts["axum (sqlite): JSON logs cost <= 15 %"]
+    assert not verdicts["axum (sqlite): GET user >= 4x FastAPI"]
+    assert not verdicts["axum (sqlite): RSS after load <= 40 MB"]
+    assert verdicts["axum (sqlite): /health/live p99 < 2 ms"]

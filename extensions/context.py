@@ -56,12 +56,12 @@ def allowed_licenses(license_: str) -> list[str]:
     return sorted({*PERMISSIVE_LICENSES, *own})
 
 
-# Graceful shutdown: on SIGTERM the server stops accepting connections and lets in-flight
-# requests finish. No request outlives server.request_timeout_ms (30 s in config/base.yaml), so
-# that bounds the drain until a separate shutdown deadline setting exists. Kubernetes sends
-# SIGTERM after the pre-stop pause (endpoints are removed meanwhile), then waits out the grace
-# period before SIGKILL: pause + drain + a margin for the process to exit.
-DRAIN_SECONDS = 30
+# Graceful shutdown: on SIGTERM the server answers readiness 503 for
+# server.shutdown_readiness_delay_ms (5 s in config/production.yaml), then closes its listener
+# and gives in-flight requests server.shutdown_timeout_secs (20 s in config/base.yaml) before it
+# exits regardless. Kubernetes sends SIGTERM after the pre-stop pause (endpoints are removed
+# meanwhile), then waits out the grace period before SIGKILL: pause + drain + a margin.
+DRAIN_SECONDS = 5 + 20
 PRE_STOP_SECONDS = 5
 TERMINATION_GRACE_SECONDS = PRE_STOP_SECONDS + DRAIN_SECONDS + 10
 

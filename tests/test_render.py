@@ -592,18 +592,23 @@ def test_the_probes_ask_the_health_endpoints(kustomized: list[Overlay]) -> None:
     every_overlay(probe_problems, kustomized)
 
 
-def request_timeout_seconds(overlay: Overlay) -> float:
-    config = yaml.safe_load(
-        overlay.tree.example.path("config/base.yaml").read_text(encoding="utf-8")
-    )
-    return float(config["server"]["request_timeout_ms"]) / 1000
+def drain_seconds(overlay: Overlay) -> float:
+    """How long the server may take to stop in production: readiness 503 for the delay, then
+    in-flight requests until the shutdown timeout (config/base.yaml under production.yaml)."""
+    server: dict[str, float] = {}
+    for name in ("base", "production"):
+        config = yaml.safe_load(
+            overlay.tree.example.path(f"config/{name}.yaml").read_text(encoding="utf-8")
+        )
+        server.update(config.get("server") or {})
+    return server["shutdown_readiness_delay_ms"] / 1000 + server["shutdown_timeout_secs"]
 
 
 def grace_problems(overlay: Overlay) -> list[str]:
     (api,) = overlay.pod["containers"]
     pause = api["lifecycle"]["preStop"]["sleep"]["seconds"]
     grace = overlay.pod["terminationGracePeriodSeconds"]
-    drain = request_timeout_seconds(overlay)
+    drain = drain_seconds(overlay)
     if grace <= pause + drain:
         return [f"grace period {grace}s does not exceed the {pause}s pause plus a {drain}s drain"]
     return []

@@ -1,5 +1,8 @@
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Deserializer};
+use utoipa::openapi::schema::{KnownFormat, Object, ObjectBuilder, SchemaFormat, Type};
+
 /// Field-level problems with a request, answered as a 422 with `details`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ValidationErrors(BTreeMap<String, Vec<String>>);
@@ -40,17 +43,89 @@ impl ValidationErrors {
 pub const MAX_EMAIL_LEN: usize = 254;
 pub const MAX_NAME_LEN: usize = 100;
 
+// The OpenAPI schemas below state the same rules as `name` and `email`, so that clients (and a
+// fuzzer) know exactly what is accepted: leading and trailing whitespace (Unicode White_Space,
+// what `str::trim` removes) is ignored, and what remains holds no character of `is_forbidden`.
+// Lengths count characters as sent, before trimming.
+const WHITESPACE: &str =
+    r"\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+const FORBIDDEN: &str =
+    r"\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff";
+
+/// The pattern of a name: a core with no forbidden character, optionally surrounded by whitespace.
+pub fn name_pattern() -> String {
+    let (ws, bad) = (WHITESPACE, FORBIDDEN);
+    format!("^[{ws}]*[^{bad}{ws}]([^{bad}]*[^{bad}{ws}])?[{ws}]*$")
+}
+
+/// The pattern of an email: `local@domain.tld`, no whitespace or forbidden character inside.
+pub fn email_pattern() -> String {
+    let (ws, bad) = (WHITESPACE, FORBIDDEN);
+    let part = format!("[^@.{bad}{ws}]+");
+    format!(r"^[{ws}]*[^@{bad}{ws}]+@{part}(\.{part})+[{ws}]*$")
+}
+
+/// The OpenAPI schema of a name (`schema_with` on the request fields).
+pub fn name_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(MAX_NAME_LEN))
+        .pattern(Some(name_pattern()))
+        .examples(["Ada Lovelace"])
+        .build()
+}
+
+/// The OpenAPI schema of an email address (`schema_with` on the request fields).
+pub fn email_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+        .max_length(Some(MAX_EMAIL_LEN))
+        .pattern(Some(email_pattern()))
+        .examples(["ada@example.com"])
+        .build()
+}
+
+/// For optional fields that may be left out but not sent as `null` (a `null` is a 422, just as
+/// the schema, which does not allow it, says).
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// Characters no name or email may contain: controls (C0, DEL, C1), the zero-width characters,
+/// the line and paragraph separators and the bidirectional marks, embeddings, overrides and
+/// isolates that make text display differently from what it is.
+pub fn is_forbidden(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{1f}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{61c}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
+}
+
 /// Checks an email address and returns it normalised (trimmed, lowercase).
 pub fn email(value: &str, errors: &mut ValidationErrors) -> String {
     let normalised = value.trim().to_lowercase();
-    let well_formed = normalised.len() <= MAX_EMAIL_LEN
-        && !normalised.chars().any(char::is_whitespace)
+    let well_formed = value.chars().count() <= MAX_EMAIL_LEN
+        && !normalised
+            .chars()
+            .any(|c| c.is_whitespace() || is_forbidden(c))
         && normalised.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && !domain.contains('@')
                 && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
+                && domain.split('.').all(|label| !label.is_empty())
         });
     if !well_formed {
         errors.add("email", "must be a valid email address");
@@ -61,9 +136,66 @@ pub fn email(value: &str, errors: &mut ValidationErrors) -> String {
 /// Checks a display name and returns it trimmed.
 pub fn name(value: &str, errors: &mut ValidationErrors) -> String {
     let trimmed = value.trim();
-    let length = trimmed.chars().count();
-    if length == 0 || length > MAX_NAME_LEN {
+    if trimmed.is_empty() || value.chars().count() > MAX_NAME_LEN {
         errors.add("name", format!("must be 1 to {MAX_NAME_LEN} characters"));
+    } else if trimmed.chars().any(is_forbidden) {
+        errors.add(
+            "name",
+            "must not contain control, zero-width or bidirectional-override characters",
+        );
     }
     trimmed.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name_errors(value: &str) -> usize {
+        let mut errors = ValidationErrors::new();
+        name(value, &mut errors);
+        errors.fields().len()
+    }
+
+    fn email_errors(value: &str) -> usize {
+        let mut errors = ValidationErrors::new();
+        email(value, &mut errors);
+        errors.fields().len()
+    }
+
+    #[test]
+    fn names_are_trimmed_and_hidden_characters_refused() {
+        assert_eq!(name_errors("  Ada Lovelace\n"), 0);
+        assert_eq!(name_errors("Zoë 李"), 0);
+        for hostile in [
+            "",
+            " \t",
+            "Ada\0",
+            "A\u{7}da",
+            "Ad\u{200b}a",
+            "Ada\u{202e}ecalevoL",
+            "\u{2066}Ada",
+            "Ada\u{feff}x",
+        ] {
+            assert_eq!(name_errors(hostile), 1, "{hostile:?}");
+        }
+        assert_eq!(name_errors(&"x".repeat(MAX_NAME_LEN)), 0);
+        assert_eq!(name_errors(&"x".repeat(MAX_NAME_LEN + 1)), 1);
+    }
+
+    #[test]
+    fn emails_need_a_dotted_domain_and_no_hidden_characters() {
+        assert_eq!(email_errors(" Ada@Example.COM "), 0);
+        for hostile in [
+            "ada",
+            "ada@example",
+            "ada@example..com",
+            "a da@example.com",
+            "ada\0@example.com",
+            "ada\u{200d}@example.com",
+            "ada@exa\u{202e}mple.com",
+        ] {
+            assert_eq!(email_errors(hostile), 1, "{hostile:?}");
+        }
+    }
 }

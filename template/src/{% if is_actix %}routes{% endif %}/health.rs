@@ -1,7 +1,6 @@
 use actix_web::{HttpResponse, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::resource;
 use crate::models::{Liveness, Readiness};
 use crate::state::AppState;
 

@@ -10,6 +10,8 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 pub const SPEC_PATH: &str = "/openapi.json";
 pub const UI_PATH: &str = "/docs";
+/// Swagger UI's files, under `UI_PATH` (an actix pattern matching any rest of the path).
+const UI_FILES: &str = "/docs/{_:.*}";
 
 /// The document, rendered once at start-up and shared by every worker.
 #[derive(Clone)]
@@ -35,8 +37,7 @@ pub fn configure(document: Document, ui: bool) -> impl FnOnce(&mut web::ServiceC
                     }
                 })))
                 .service(
-                    SwaggerUi::new(format!("{UI_PATH}/{{_:.*}}"))
-                        .config(Config::from(SPEC_PATH).validator_url("none")),
+                    SwaggerUi::new(UI_FILES).config(Config::from(SPEC_PATH).validator_url("none")),
                 );
         }
     }

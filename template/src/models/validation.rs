@@ -123,9 +123,7 @@ fn is_atext(c: char) -> bool {
 /// A domain label: 1 to 63 letters, digits and hyphens, no hyphen at either end.
 fn is_label(label: &str) -> bool {
     (1..=63).contains(&label.len())
-        && label
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && !label.starts_with('-')
         && !label.ends_with('-')
 }
@@ -136,7 +134,9 @@ pub fn email(value: &str, errors: &mut ValidationErrors) -> String {
     let well_formed = value.len() <= MAX_EMAIL_LEN
         && value.split_once('@').is_some_and(|(local, domain)| {
             (1..=64).contains(&local.len())
-                && local.split('.').all(|atom| !atom.is_empty() && atom.chars().all(is_atext))
+                && local
+                    .split('.')
+                    .all(|atom| !atom.is_empty() && atom.chars().all(is_atext))
                 && domain.contains('.')
                 && domain.split('.').all(is_label)
         });

@@ -7,7 +7,6 @@ and sccache when it is installed (unless $RUST_API_NO_SCCACHE is set).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ import pytest
 from copier_rust_api import checks, matrix
 from copier_rust_api.checks import CARGO_STEPS, CargoStep
 from copier_rust_api.matrix import Variant
-from copier_rust_api.render import render
 
 COMPILE_VARIANTS = list(matrix.compile_variants())
 
@@ -25,14 +23,18 @@ pytestmark = pytest.mark.cargo
 
 @pytest.fixture(scope="module")
 def projects(template_root: Path) -> dict[str, Path]:
-    """Each variant rendered once, afresh, into its stable directory under checks.projects_dir()."""
+    """Each variant rendered into its stable directory under checks.projects_dir().
+
+    Files whose text did not change keep their mtime, so a variant another test module already
+    built (test_openapi.py starts the same builds' servers) is not compiled again.
+    """
     base = checks.projects_dir()
-    rendered: dict[str, Path] = {}
-    for variant in COMPILE_VARIANTS:
-        dst = base / variant.slug
-        shutil.rmtree(dst, ignore_errors=True)
-        rendered[variant.slug] = render(dst, variant.answers, template=template_root)
-    return rendered
+    return {
+        variant.slug: checks.render_for_compiling(
+            base / variant.slug, variant.answers, template=template_root
+        )
+        for variant in COMPILE_VARIANTS
+    }
 
 
 @pytest.mark.parametrize("variant", COMPILE_VARIANTS, ids=[v.slug for v in COMPILE_VARIANTS])

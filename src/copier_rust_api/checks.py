@@ -6,12 +6,17 @@ installed, so compiling many variants costs little more than compiling one.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from copier_rust_api.render import render
 
 TARGET_DIR_ENV = "RUST_API_TARGET_DIR"
 NO_SCCACHE_ENV = "RUST_API_NO_SCCACHE"
@@ -77,6 +82,40 @@ def projects_dir(environ: Mapping[str, str] | None = None) -> Path:
     target dir, the same from one run to the next instead of piling up one copy per temp dir.
     """
     return target_dir(environ).parent / "projects"
+
+
+def sync_tree(source: Path, dst: Path) -> None:
+    """Make `dst` hold exactly the files of `source`, rewriting only those that differ.
+
+    Unchanged files keep their modification time, so cargo, which fingerprints local sources
+    by mtime, does not rebuild a project that was rendered again to the same text.
+    """
+    dst.mkdir(parents=True, exist_ok=True)
+    keep = {"target", ".git", "Cargo.lock"}  # build output and resolution, not rendered text
+    for existing in sorted(dst.rglob("*"), reverse=True):
+        relative = existing.relative_to(dst)
+        if relative.parts[0] in keep or (source / relative).exists():
+            continue
+        if existing.is_dir() and not existing.is_symlink():
+            shutil.rmtree(existing)
+        else:
+            existing.unlink()
+    for item in source.rglob("*"):
+        target = dst / item.relative_to(source)
+        if item.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif not target.exists() or not filecmp.cmp(item, target, shallow=False):
+            shutil.copy2(item, target)
+
+
+def render_for_compiling(
+    dst: Path, answers: Mapping[str, Any], *, template: Path | None = None
+) -> Path:
+    """Render `answers` into `dst` (a stable directory), touching only the files that change."""
+    with tempfile.TemporaryDirectory(prefix="rust-api-render-") as scratch:
+        fresh = render(Path(scratch) / "project", answers, template=template)
+        sync_tree(fresh, dst)
+    return dst
 
 
 def use_sccache(environ: Mapping[str, str] | None = None) -> bool:

@@ -1,30 +1,45 @@
 use actix_web::{HttpResponse, web};
-use serde_json::json;
+use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::models::{Liveness, Readiness};
 use crate::state::AppState;
 
-pub fn configure(config: &mut web::ServiceConfig) {
-    config
-        .service(web::resource("/health/live").route(web::get().to(live)))
-        .service(web::resource("/health/ready").route(web::get().to(ready)));
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(resource!(live)).service(resource!(ready));
 }
 
 /// The process is up.
-async fn live() -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "status": "ok" }))
+#[utoipa::path(
+    get,
+    path = "/health/live",
+    tag = "health",
+    operation_id = "live",
+    responses((status = 200, description = "The process is up", body = Liveness))
+)]
+async fn live() -> web::Json<Liveness> {
+    web::Json(Liveness::UP)
 }
 
 /// The process can serve: it is not shutting down and its database answers.
+#[utoipa::path(
+    get,
+    path = "/health/ready",
+    tag = "health",
+    operation_id = "ready",
+    responses(
+        (status = 200, description = "Ready to serve", body = Readiness),
+        (status = 503, description = "The database is unreachable, or the server is shutting down", body = Readiness),
+    )
+)]
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
     if state.lifecycle.is_draining() {
-        return HttpResponse::ServiceUnavailable().json(json!({ "status": "draining" }));
+        return HttpResponse::ServiceUnavailable().json(Readiness::DRAINING);
     }
     match state.database.ping().await {
-        Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok", "database": "ok" })),
+        Ok(()) => HttpResponse::Ok().json(Readiness::READY),
         Err(error) => {
             tracing::warn!(error = ?error, "readiness check failed");
-            HttpResponse::ServiceUnavailable()
-                .json(json!({ "status": "unavailable", "database": "unreachable" }))
+            HttpResponse::ServiceUnavailable().json(Readiness::UNREACHABLE)
         }
     }
 }

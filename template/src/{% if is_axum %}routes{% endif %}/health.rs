@@ -1,40 +1,52 @@
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
-use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::models::{Liveness, Readiness};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/health/live", get(live))
-        .route("/health/ready", get(ready))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(live))
+        .routes(routes!(ready))
 }
 
 /// The process is up.
-async fn live() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+#[utoipa::path(
+    get,
+    path = "/health/live",
+    tag = "health",
+    operation_id = "live",
+    responses((status = 200, description = "The process is up", body = Liveness))
+)]
+async fn live() -> Json<Liveness> {
+    Json(Liveness::UP)
 }
 
 /// The process can serve: it is not shutting down and its database answers.
-async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+#[utoipa::path(
+    get,
+    path = "/health/ready",
+    tag = "health",
+    operation_id = "ready",
+    responses(
+        (status = 200, description = "Ready to serve", body = Readiness),
+        (status = 503, description = "The database is unreachable, or the server is shutting down", body = Readiness),
+    )
+)]
+async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
     if state.lifecycle.is_draining() {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "draining" })),
-        );
+        return (StatusCode::SERVICE_UNAVAILABLE, Json(Readiness::DRAINING));
     }
     match state.database.ping().await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(json!({ "status": "ok", "database": "ok" })),
-        ),
+        Ok(()) => (StatusCode::OK, Json(Readiness::READY)),
         Err(error) => {
             tracing::warn!(error = ?error, "readiness check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "database": "unreachable" })),
+                Json(Readiness::UNREACHABLE),
             )
         }
     }

@@ -1,23 +1,14 @@
 //! The one error type. Every layer returns `AppError`; this module alone decides the status
 //! code, the stable `code` and the message a client sees. Server errors are logged in full and
-//! answered with "internal server error" and nothing more.
+//! answered with "internal server error" and nothing more. Nothing here knows the HTTP framework:
+//! `routes::error` turns an `AppError` into the framework's response, with the body of
+//! `openapi::ErrorBody`.
 
 use std::any::Any;
 use std::collections::BTreeMap;
 
-{% if is_axum %}
-use axum::Json;
-use axum::http::{HeaderName, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-{% else %}
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
-{% endif %}
-use serde::Serialize;
-
 use crate::models::ValidationErrors;
 use crate::repositories::RepositoryError;
-use crate::request_id;
 
 pub type AppResult<T> = Result<T, AppError>;
 
@@ -141,16 +132,11 @@ impl AppError {
         }
     }
 
-    /// The body every error is answered with.
-    pub fn body(&self, request_id: String) -> ErrorBody {
-        ErrorBody {
-            error: self.to_string(),
-            code: self.code(),
-            request_id,
-            details: match self {
-                Self::Validation(errors) => Some(errors.fields().clone()),
-                _ => None,
-            },
+    /// The per-field problems of a validation error.
+    pub fn details(&self) -> Option<&BTreeMap<String, Vec<String>>> {
+        match self {
+            Self::Validation(errors) => Some(errors.fields()),
+            _ => None,
         }
     }
 }
@@ -170,51 +156,3 @@ impl From<RepositoryError> for AppError {
         }
     }
 }
-
-#[derive(Debug, Serialize)]
-pub struct ErrorBody {
-    pub error: String,
-    pub code: &'static str,
-    pub request_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<BTreeMap<String, Vec<String>>>,
-}
-
-{% if is_axum %}
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if status.is_server_error() {
-            tracing::error!(error = ?self, "request failed");
-        }
-        let mut response = (status, Json(self.body(request_id::current()))).into_response();
-        for (name, value) in self.headers() {
-            if let Ok(value) = HeaderValue::from_str(&value) {
-                response
-                    .headers_mut()
-                    .insert(HeaderName::from_static(name), value);
-            }
-        }
-        response
-    }
-}
-{% else %}
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let status = self.status_code();
-        if status.is_server_error() {
-            tracing::error!(error = ?self, "request failed");
-        }
-        let mut response = HttpResponse::build(status);
-        for header in self.headers() {
-            response.insert_header(header);
-        }
-        response.json(self.body(request_id::current()))
-    }
-}
-{% endif %}

@@ -1,0 +1,66 @@
+"""Layering of the generated code: only the HTTP layer knows the web framework.
+
+Services, models, repositories and the error type import no framework type in any variant, and
+they are the same text whichever framework is chosen.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import RenderCache
+from copier_rust_api import matrix
+from copier_rust_api.matrix import Variant
+
+# metrics adds files to the HTTP layer only; every framework x database x auth is covered.
+COMPILE_VARIANTS = [v for v in matrix.compile_variants() if v.answers["metrics"]]
+AXUM = [v for v in COMPILE_VARIANTS if v.answers["framework"] == "axum"]
+
+# The layers below the HTTP layer (DESIGN §4), as paths under src/.
+FRAMEWORK_FREE = ("models", "services", "repositories", "auth", "error.rs", "openapi.rs")
+FRAMEWORK_CRATES = re.compile(
+    r"\b(axum|actix_web|actix_cors|tower|tower_http|utoipa_axum|utoipa_actix_web)\b"
+)
+
+
+def framework_free_files(project: Path) -> list[Path]:
+    files: list[Path] = []
+    for part in FRAMEWORK_FREE:
+        path = project / "src" / part
+        files.extend(
+            sorted(path.rglob("*.rs")) if path.is_dir() else [path] if path.exists() else []
+        )
+    return files
+
+
+@pytest.mark.parametrize("variant", COMPILE_VARIANTS, ids=[v.slug for v in COMPILE_VARIANTS])
+def test_only_the_http_layer_names_the_framework(rendered: RenderCache, variant: Variant) -> None:
+    project = rendered(variant)
+    files = framework_free_files(project)
+    assert any(f.parent.name == "services" for f in files)
+    offenders = {
+        str(f.relative_to(project)): sorted(set(FRAMEWORK_CRATES.findall(f.read_text())))
+        for f in files
+        if FRAMEWORK_CRATES.search(f.read_text())
+    }
+    assert offenders == {}
+
+
+@pytest.mark.parametrize("variant", AXUM, ids=[v.slug.removeprefix("axum-") for v in AXUM])
+def test_the_layers_below_http_are_the_same_text_in_both_frameworks(
+    rendered: RenderCache, variant: Variant
+) -> None:
+    actix = next(
+        v for v in COMPILE_VARIANTS if v.answers == {**variant.answers, "framework": "actix-web"}
+    )
+    axum_project, actix_project = rendered(variant), rendered(actix)
+    axum_files = {
+        f.relative_to(axum_project): f.read_text() for f in framework_free_files(axum_project)
+    }
+    actix_files = {
+        f.relative_to(actix_project): f.read_text() for f in framework_free_files(actix_project)
+    }
+    assert axum_files == actix_files

@@ -7,13 +7,16 @@ they are the same text whichever framework is chosen.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import RenderCache
 from copier_rust_api import matrix
 from copier_rust_api.matrix import Variant
+from copier_rust_api.render import render
+
+RenderCache = Callable[[Variant], Path]
 
 # metrics adds files to the HTTP layer only; every framework x database x auth is covered.
 COMPILE_VARIANTS = [v for v in matrix.compile_variants() if v.answers["metrics"]]
@@ -24,6 +27,22 @@ FRAMEWORK_FREE = ("models", "services", "repositories", "auth", "error.rs", "ope
 FRAMEWORK_CRATES = re.compile(
     r"\b(axum|actix_web|actix_cors|tower|tower_http|utoipa_axum|utoipa_actix_web)\b"
 )
+
+
+@pytest.fixture(scope="module")
+def rendered(template_snapshot: Path, tmp_path_factory: pytest.TempPathFactory) -> RenderCache:
+    """`rendered(variant)`: the variant rendered from the template snapshot, once per module."""
+    base = tmp_path_factory.mktemp("layers")
+    done: dict[str, Path] = {}
+
+    def render_once(variant: Variant) -> Path:
+        if variant.slug not in done:
+            done[variant.slug] = render(
+                base / variant.slug, variant.answers, template=template_snapshot
+            )
+        return done[variant.slug]
+
+    return render_once
 
 
 def framework_free_files(project: Path) -> list[Path]:

@@ -210,6 +210,7 @@ ALWAYS_PRESENT = (
     "config/production.yaml",
     "README.md",
     "deny.toml",
+    "scripts/api-contract.sh",
     ".gitignore",
     ".env.example",
     ".copier-answers.yml",
@@ -228,6 +229,7 @@ ROOT_ALWAYS = {
     "config",
     "deny.toml",
     "migrations",
+    "scripts",
     "src",
     "tests",
 }

@@ -84,7 +84,7 @@ def conflict_free(project: Path) -> bool:
 HEALTH = "src/routes/health.rs"
 EXTRA_ROUTE = "src/routes/extra.rs"
 LIVE_BODY = "Json(Liveness::UP)"
-TEAM_LIVE_BODY = "Json(Liveness::UP) // our uptime monitor polls this every 10 s"
+TEAM_LIVE_BODY = "Json(Liveness { ..Liveness::UP })"
 TEAM_ROUTE = """use axum::Router;
 use axum::routing::get;
 

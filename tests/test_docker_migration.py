@@ -1,8 +1,9 @@
 """The 0.2.0 answers migration: a recorded `docker: true/false` becomes `deployment`.
 
-Run the way copier runs it, `python extensions/migrations/docker_to_deployment.py ANSWERS_FILE`
-in the project; tests/test_update.py covers it end to end through `copier update` from a real
-0.1.0 release that asked `docker`.
+It is one entry of `RENAMES` in extensions/migrations/rename_answers.py, run the way copier runs
+it, `python extensions/migrations/rename_answers.py ANSWERS_FILE` in the project;
+tests/test_update.py covers it end to end through `copier update` from a real 0.1.0 release
+that asked `docker`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ HEADER = "# Changes here will be overwritten by Copier; do not edit by hand.\n"
 
 @pytest.fixture(scope="module")
 def script(template_root: Path) -> Path:
-    return template_root / "extensions" / "migrations" / "docker_to_deployment.py"
+    return template_root / "extensions" / "migrations" / "rename_answers.py"
 
 
 def migrate(script: Path, answers_file: Path) -> subprocess.CompletedProcess[str]:
@@ -40,9 +41,7 @@ def write(path: Path, body: str) -> Path:
 def test_copier_yml_runs_it_before_updates_to_0_2_0(template_root: Path) -> None:
     config = yaml.safe_load((template_root / "copier.yml").read_text(encoding="utf-8"))
     (migration,) = [
-        step
-        for step in config["_migrations"]
-        if step["command"][1].endswith("/docker_to_deployment.py")
+        step for step in config["_migrations"] if step["command"][1].endswith("/rename_answers.py")
     ]
     assert migration["version"] == "0.2.0"
     assert migration["when"] == "{{ _stage == 'before' }}"
@@ -70,7 +69,7 @@ def test_docker_becomes_the_deployment_that_renders_the_same_files(
         "ci": "github",
     }
     assert list(yaml.safe_load(text)) == ["_commit", "_src_path", "auth", "deployment", "ci"]
-    assert f"deployment: {deployment}" in result.stderr
+    assert "docker -> deployment" in result.stderr
 
 
 def test_an_answers_file_without_docker_is_left_byte_for_byte(script: Path, tmp_path: Path) -> None:
@@ -97,7 +96,7 @@ def test_a_docker_answer_that_is_not_a_bool_is_refused_and_nothing_is_written(
     answers_file = write(tmp_path / ".copier-answers.yml", "docker: maybe\nport: 8080\n")
     result = migrate(script, answers_file)
     assert result.returncode != 0
-    assert "expected true or false" in result.stderr
+    assert "cannot migrate docker: 'maybe' to deployment" in result.stderr
     assert answers_file.read_text(encoding="utf-8") == HEADER + "docker: maybe\nport: 8080\n"
 
 

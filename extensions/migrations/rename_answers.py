@@ -7,7 +7,8 @@ project being updated:
 
 Each entry of `RENAMES` is one question that changed its name, and optionally the shape of its
 answer: `values` maps each old answer to today's (a bool question that became a choice, say).
-Release 0.1.0 called the Prometheus question `use_metrics`; since 0.2.0 it is `metrics`. A
+Release 0.1.0 called the Prometheus question `use_metrics`; since 0.2.0 it is `metrics` (and
+the `docker` yes/no became the `deployment` choice: true is `compose`, false is `none`). A
 project generated then records `use_metrics: false`, which today's template would not recognise:
 the update would silently turn metrics back on (the default). Renaming the key first keeps the
 answer. The script is idempotent: a file already using today's names is left byte for byte.
@@ -46,7 +47,11 @@ class Rename:
 
 
 # Every question renamed since the first release, oldest first.
-RENAMES: tuple[Rename, ...] = (Rename("use_metrics", "metrics"),)
+RENAMES: tuple[Rename, ...] = (
+    Rename("use_metrics", "metrics"),
+    # The `docker` yes/no became the `deployment` choice; each answer keeps its files.
+    Rename("docker", "deployment", values={True: "compose", False: "none"}),
+)
 
 
 def migrate(answers: dict[str, Any], renames: Sequence[Rename] = RENAMES) -> dict[str, Any]:

@@ -80,8 +80,8 @@ def conflict_free(project: Path) -> bool:
 
 HEALTH = "src/routes/health.rs"
 EXTRA_ROUTE = "src/routes/extra.rs"
-LIVE_BODY = 'Json(json!({ "status": "ok" }))'
-TEAM_LIVE_BODY = 'Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))'
+LIVE_BODY = "Json(Liveness::UP)"
+TEAM_LIVE_BODY = "Json(Liveness { status: Status::Ok })"
 TEAM_ROUTE = """use axum::Router;
 use axum::routing::get;
 

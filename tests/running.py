@@ -43,7 +43,9 @@ def build_binary(project: Path, crate_name: str, dst: Path) -> Path:
     and a binary name, so the copy is taken while the build still holds the lock)."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     built = checks.target_dir() / "debug" / crate_name
-    script = f'cargo build --bin "{crate_name}" && cp "{built}" "{dst}"'
+    # `--all-targets` resolves features as `cargo test` does (dev-dependencies included), so the
+    # dependencies `test_generated_builds` compiled are reused instead of built a second time.
+    script = f'cargo build --all-targets && cp "{built}" "{dst}"'
     completed = subprocess.run(
         _locked(["sh", "-c", script]),
         cwd=project,

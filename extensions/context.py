@@ -86,6 +86,12 @@ FLAGS: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
     "dual_license": (("license",), lambda license_: license_ == "MIT OR Apache-2.0"),
     "ci_github": (("ci",), lambda ci: ci == "github"),
     "ci_gitlab": (("ci",), lambda ci: ci == "gitlab"),
+    "has_ci": (("ci",), lambda ci: ci != "none"),
+    # The compose file starts the PostgreSQL server the project needs.
+    "compose_database": (
+        ("database", "deployment"),
+        lambda database, deployment: database == "postgres" and deployment == "compose",
+    ),
     # Deployment targets: compose and kubernetes both build the image from the Dockerfile.
     "has_dockerfile": (("deployment",), lambda deployment: deployment != "none"),
     "deploy_compose": (("deployment",), lambda deployment: deployment == "compose"),

@@ -35,6 +35,11 @@ pub enum DatabaseStatus {
 }
 
 impl Readiness {
+    /// Whether the answer is 200 (ready) rather than 503.
+    pub fn is_ready(&self) -> bool {
+        self.status == Status::Ok
+    }
+
     pub const READY: Self = Self {
         status: Status::Ok,
         database: Some(DatabaseStatus::Ok),

@@ -32,14 +32,10 @@ async fn live() -> web::Json<Liveness> {
     )
 )]
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
-    if state.lifecycle.is_draining() {
-        return HttpResponse::ServiceUnavailable().json(Readiness::DRAINING);
-    }
-    match state.database.ping().await {
-        Ok(()) => HttpResponse::Ok().json(Readiness::READY),
-        Err(error) => {
-            tracing::warn!(error = ?error, "readiness check failed");
-            HttpResponse::ServiceUnavailable().json(Readiness::UNREACHABLE)
-        }
+    let readiness = state.readiness().await;
+    if readiness.is_ready() {
+        HttpResponse::Ok().json(readiness)
+    } else {
+        HttpResponse::ServiceUnavailable().json(readiness)
     }
 }

@@ -37,17 +37,11 @@ async fn live() -> Json<Liveness> {
     )
 )]
 async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
-    if state.lifecycle.is_draining() {
-        return (StatusCode::SERVICE_UNAVAILABLE, Json(Readiness::DRAINING));
-    }
-    match state.database.ping().await {
-        Ok(()) => (StatusCode::OK, Json(Readiness::READY)),
-        Err(error) => {
-            tracing::warn!(error = ?error, "readiness check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(Readiness::UNREACHABLE),
-            )
-        }
-    }
+    let readiness = state.readiness().await;
+    let status = if readiness.is_ready() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(readiness))
 }

@@ -43,6 +43,7 @@ def test_copier_yml_runs_the_migration_before_the_update(template_root: Path) ->
     (migration,) = [
         step for step in config["_migrations"] if step["command"][1].endswith("/rename_answers.py")
     ]
+    assert migration["version"] == "0.2.0"
     assert migration["when"] == "{{ _stage == 'before' }}"
     assert migration["command"][0] == "{{ _copier_python }}"
     assert migration["command"][1].endswith("/extensions/migrations/rename_answers.py")
@@ -128,3 +129,59 @@ def test_a_value_the_mapping_does_not_know_stops_the_migration(script: Path) -> 
     bool_to_choice = module.Rename("docker", "deployment", values={True: "compose", False: "none"})
     with pytest.raises(SystemExit, match="cannot migrate docker: 'maybe'"):
         module.migrate({"docker": "maybe"}, (bool_to_choice,))
+
+
+# --- 0.2.0: the `docker` yes/no became the `deployment` choice --------------------------------
+# tests/test_update.py covers it end to end, from a real 0.1.0 release that asked `docker`.
+
+
+@pytest.mark.parametrize(("docker", "deployment"), [("true", "compose"), ("false", "none")])
+def test_docker_becomes_the_deployment_that_renders_the_same_files(
+    script: Path, tmp_path: Path, docker: str, deployment: str
+) -> None:
+    answers_file = write(
+        tmp_path / ".copier-answers.yml",
+        "_commit: 0.1.0\n_src_path: gh:example/template\nauth: jwt\n"
+        f"docker: {docker}\nci: github\n",
+    )
+    result = migrate(script, answers_file)
+    assert result.returncode == 0, result.stderr
+    text = answers_file.read_text(encoding="utf-8")
+    assert text.startswith(HEADER), "the header comment was dropped"
+    assert yaml.safe_load(text) == {
+        "_commit": "0.1.0",
+        "_src_path": "gh:example/template",
+        "auth": "jwt",
+        "deployment": deployment,
+        "ci": "github",
+    }
+    assert list(yaml.safe_load(text)) == ["_commit", "_src_path", "auth", "deployment", "ci"]
+    assert "docker -> deployment" in result.stderr
+
+
+def test_an_answers_file_without_docker_is_left_byte_for_byte(script: Path, tmp_path: Path) -> None:
+    body = "_commit: 0.2.0\ndeployment: kubernetes  # kept as written\n"
+    answers_file = write(tmp_path / ".copier-answers.yml", body)
+    assert migrate(script, answers_file).returncode == 0
+    assert answers_file.read_text(encoding="utf-8") == HEADER + body
+
+
+def test_when_both_are_recorded_deployment_wins(script: Path, tmp_path: Path) -> None:
+    answers_file = write(
+        tmp_path / ".copier-answers.yml", "docker: true\ndeployment: kubernetes\nport: 8080\n"
+    )
+    assert migrate(script, answers_file).returncode == 0
+    assert yaml.safe_load(answers_file.read_text(encoding="utf-8")) == {
+        "deployment": "kubernetes",
+        "port": 8080,
+    }
+
+
+def test_a_docker_answer_that_is_not_a_bool_is_refused_and_nothing_is_written(
+    script: Path, tmp_path: Path
+) -> None:
+    answers_file = write(tmp_path / ".copier-answers.yml", "docker: maybe\nport: 8080\n")
+    result = migrate(script, answers_file)
+    assert result.returncode != 0
+    assert "cannot migrate docker: 'maybe' to deployment" in result.stderr
+    assert answers_file.read_text(encoding="utf-8") == HEADER + "docker: maybe\nport: 8080\n"

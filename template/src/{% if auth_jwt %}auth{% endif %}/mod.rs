@@ -6,10 +6,12 @@ pub mod client_ip;
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;
+pub mod settings;
 
 pub use client_ip::{ClientAddress, TrustedProxies};
 pub use jwt::TokenService;
 pub use rate_limit::AttemptLimits;
+pub use settings::{AuthSettings, RateLimitSettings};
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};

@@ -15,7 +15,7 @@ use std::num::NonZeroU32;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
-use crate::config::RateLimitSettings;
+use crate::auth::RateLimitSettings;
 use crate::error::{AppError, AppResult};
 
 /// Above this many tracked keys, keys back at a full allowance are forgotten on the next check.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from compiling import CompileChecks
 from copier_rust_api.render import snapshot, vcs_ref_for
 from releases import TemplateRepo, with_new_release
 from render_all import VALIDATED
@@ -37,6 +38,25 @@ def hermetic_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
             patch.setenv(key, value)
         patch.setenv("COPIER_SETTINGS_PATH", str(settings))
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compile_checks(
+    request: pytest.FixtureRequest, hermetic_env: None
+) -> Iterator[CompileChecks | None]:
+    """The compile checks of every variant, running in the background from the session's start.
+
+    Started only when a test that reads them (test_generated_builds.py) is selected.
+    """
+    wanted = any(
+        "compile_checks" in getattr(item, "fixturenames", ()) for item in request.session.items
+    )
+    if not wanted:
+        yield None
+        return
+    running = CompileChecks.start(TEMPLATE_ROOT)
+    yield running
+    running.wait()
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +86,12 @@ def template_snapshot(template_root: Path, tmp_path_factory: pytest.TempPathFact
 def template_repo(template_root: Path, tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
     """The template as a git repository: v0.1.0 is the working tree, v0.2.0 changes it a little."""
     return with_new_release(template_root, tmp_path_factory.mktemp("template-repo"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Fast tests first, cargo-marked ones last: the compile checks started in the background
+    at session start overlap the fast tests instead of waiting for them."""
+    items.sort(key=lambda item: item.get_closest_marker("cargo") is not None)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

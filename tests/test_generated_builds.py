@@ -3,15 +3,18 @@
 Slow: compiles each variant. Deselect with `-m "not cargo"`. All variants share one cargo target
 directory outside the repository ($RUST_API_TARGET_DIR, default ~/.cache/copier-rust-api/target)
 and sccache when it is installed (unless $RUST_API_NO_SCCACHE is set).
+
+The checks start in the background when the session starts (`conftest.compile_checks`), with the
+engine of `rust-api verify`: the projects compile while the fast tests run, and one variant's
+tests run while the next one compiles. Each test here waits for its variant and step.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from copier_rust_api import checks, matrix
+from compiling import CompileChecks
+from copier_rust_api import matrix
 from copier_rust_api.checks import CARGO_STEPS, CargoStep
 from copier_rust_api.matrix import Variant
 
@@ -21,26 +24,15 @@ COMPILE_VARIANTS = list(matrix.compile_variants())
 pytestmark = pytest.mark.cargo
 
 
-@pytest.fixture(scope="module")
-def projects(template_root: Path) -> dict[str, Path]:
-    """Each variant rendered into its stable directory under checks.projects_dir().
-
-    Files whose text did not change keep their mtime, so a variant another test module already
-    built (test_openapi.py starts the same builds' servers) is not compiled again.
-    """
-    base = checks.projects_dir()
-    return {
-        variant.slug: checks.render_for_compiling(
-            base / variant.slug, variant.answers, template=template_root
-        )
-        for variant in COMPILE_VARIANTS
-    }
-
-
 @pytest.mark.parametrize("variant", COMPILE_VARIANTS, ids=[v.slug for v in COMPILE_VARIANTS])
 @pytest.mark.parametrize("step", CARGO_STEPS, ids=[step.name for step in CARGO_STEPS])
 def test_the_generated_project_passes_its_own_checks(
-    projects: dict[str, Path], variant: Variant, step: CargoStep
+    compile_checks: CompileChecks, variant: Variant, step: CargoStep
 ) -> None:
-    result = checks.run_step(projects[variant.slug], step)
+    report = compile_checks.report(variant)
+    assert report.render_error is None, f"rendering {variant.slug} failed: {report.render_error}"
+    result = report.result_of(step)
+    if result is None:
+        failed = next(result for result in report.results if not result.ok)
+        pytest.fail(f"{step.name} did not run: {failed.step.name} failed first")
     assert result.ok, result.summary()

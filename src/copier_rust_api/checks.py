@@ -129,6 +129,11 @@ def cargo_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ if environ is None else environ)
     env["CARGO_TARGET_DIR"] = str(target_dir(env))
     env["CARGO_TERM_COLOR"] = "never"
+    # Every build here starts from scratch or finds its crate unchanged: incremental state
+    # would only be written, never used. Line tables keep file:line in panics and backtraces
+    # at a fraction of full debug info's compile and link time.
+    env.setdefault("CARGO_INCREMENTAL", "0")
+    env.setdefault("CARGO_PROFILE_DEV_DEBUG", "line-tables-only")
     if use_sccache(env):
         env["RUSTC_WRAPPER"] = "sccache"
     return env

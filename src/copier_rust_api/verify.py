@@ -13,7 +13,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,7 +134,13 @@ class VariantReport:
 
 @dataclass
 class Verifier:
-    """Renders variants into `workdir/<slug>` and runs `steps` in each."""
+    """Renders variants into `workdir/<slug>` and runs `steps` in each.
+
+    With `keep`, each project is rendered into its stable directory, rewriting only the files
+    whose text changed: cargo then finds an unchanged project already built in the shared target
+    dir, so a second run only runs the tests. Without it, projects are rendered fresh and
+    removed afterwards.
+    """
 
     workdir: Path
     steps: Sequence[CargoStep] = CARGO_STEPS
@@ -159,6 +165,50 @@ class Verifier:
             with ThreadPoolExecutor(max_workers=jobs) as pool:
                 return list(pool.map(lambda variant: self._verify(variant, source), variants))
 
+    def start(self, variants: Sequence[Variant], jobs: int) -> dict[str, Future[VariantReport]]:
+        """Render every variant now (in `jobs` processes), then check them in the background.
+
+        Returns at once with a future per variant slug. Rendering finishes before this returns,
+        so the caller may render other projects meanwhile; the cargo steps run `jobs` variants
+        at a time: cargo's target-dir lock serialises their compilations, and one variant's
+        tests run while the next one compiles. Needs `keep` (the projects must outlive it).
+        """
+        if not self.keep:
+            raise ValueError("Verifier.start renders into stable directories: set keep=True")
+        with tempfile.TemporaryDirectory(prefix="rust-api-template-") as scratch:
+            source = snapshot(self.template or template_root(), Path(scratch) / "template")
+            with ProcessPoolExecutor(max_workers=jobs) as renderers:
+                rendered = {
+                    variant.slug: renderers.submit(
+                        checks.render_for_compiling,
+                        self.workdir / variant.slug,
+                        variant.answers,
+                        template=source,
+                    )
+                    for variant in variants
+                }
+                errors = {slug: job.exception() for slug, job in rendered.items()}
+        pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="verify")
+        futures = {
+            variant.slug: pool.submit(self._check_rendered, variant, errors[variant.slug])
+            for variant in variants
+        }
+        pool.shutdown(wait=False)
+        return futures
+
+    def _check_rendered(
+        self, variant: Variant, render_error: BaseException | None
+    ) -> VariantReport:
+        project = self.workdir / variant.slug
+        started = time.monotonic()
+        if render_error is not None:
+            for step in self.steps:
+                self._notify(variant, step, None)
+            error = f"{type(render_error).__name__}: {render_error}"
+            return VariantReport(variant, project, (), time.monotonic() - started, error)
+        results = self._run_steps(variant, project)
+        return VariantReport(variant, project, tuple(results), time.monotonic() - started)
+
     def _verify(self, variant: Variant, source: Path) -> VariantReport:
         project = self.workdir / variant.slug
         started = time.monotonic()
@@ -178,8 +228,11 @@ class Verifier:
 
     def _render(self, variant: Variant, source: Path, project: Path) -> None:
         with self._render_lock:
-            shutil.rmtree(project, ignore_errors=True)
-            render(project, variant.answers, template=source)
+            if self.keep:
+                checks.render_for_compiling(project, variant.answers, template=source)
+            else:
+                shutil.rmtree(project, ignore_errors=True)
+                render(project, variant.answers, template=source)
 
     def _run_steps(self, variant: Variant, project: Path) -> list[StepResult]:
         # Looked up at call time, so a replaced `checks.run_step` is the one used.

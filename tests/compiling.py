@@ -1,0 +1,48 @@
+"""The compile checks of every distinct variant, started in the background at session start.
+
+`rust-api verify`'s engine renders each variant into its stable directory (beside the shared
+cargo target dir) and runs fmt, clippy and test in it, `$RUST_API_JOBS` variants at a time
+(default 3). Starting when the session starts lets the compilations overlap the fast tests;
+running several variants at once lets one variant's tests (and its wait on the database) run
+while the next one compiles, since cargo's target-dir lock lets only one compile at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from copier_rust_api import checks, matrix
+from copier_rust_api.matrix import Variant
+from copier_rust_api.verify import VariantReport, Verifier
+
+JOBS_ENV = "RUST_API_JOBS"
+DEFAULT_JOBS = 3
+
+
+def jobs() -> int:
+    """How many variants are checked at once: `$RUST_API_JOBS`, else 3."""
+    return max(1, int(os.environ.get(JOBS_ENV) or DEFAULT_JOBS))
+
+
+@dataclass
+class CompileChecks:
+    """The background checks: a future report per variant slug."""
+
+    futures: dict[str, Future[VariantReport]]
+    started: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def start(cls, template: Path) -> CompileChecks:
+        verifier = Verifier(checks.projects_dir(), keep=True, template=template)
+        return cls(verifier.start(list(matrix.compile_variants()), jobs()))
+
+    def report(self, variant: Variant) -> VariantReport:
+        return self.futures[variant.slug].result()
+
+    def wait(self) -> list[VariantReport]:
+        """Every report, once all are done (the session's end waits for stragglers)."""
+        return [future.result() for future in self.futures.values()]

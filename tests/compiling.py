@@ -34,11 +34,20 @@ class CompileChecks:
 
     futures: dict[str, Future[VariantReport]]
     started: float = field(default_factory=time.monotonic)
+    finished: float = 0.0
+
+    def __post_init__(self) -> None:
+        for future in self.futures.values():
+            future.add_done_callback(self._done)
+
+    def _done(self, _: Future[VariantReport]) -> None:
+        self.finished = max(self.finished, time.monotonic())
 
     @classmethod
     def start(cls, template: Path) -> CompileChecks:
+        started = time.monotonic()
         verifier = Verifier(checks.projects_dir(), keep=True, template=template)
-        return cls(verifier.start(list(matrix.compile_variants()), jobs()))
+        return cls(verifier.start(list(matrix.compile_variants()), jobs()), started)
 
     def report(self, variant: Variant) -> VariantReport:
         return self.futures[variant.slug].result()
@@ -46,3 +55,17 @@ class CompileChecks:
     def wait(self) -> list[VariantReport]:
         """Every report, once all are done (the session's end waits for stragglers)."""
         return [future.result() for future in self.futures.values()]
+
+    def summary(self) -> str:
+        """Wall time, and the seconds spent in each step over all variants (for the log)."""
+        reports = self.wait()
+        by_step: dict[str, float] = {}
+        for report in reports:
+            for result in report.results:
+                by_step[result.step.name] = by_step.get(result.step.name, 0.0) + result.seconds
+        steps = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in by_step.items())
+        return (
+            f"compile checks: {len(reports)} variants, {jobs()} at a time, done "
+            f"{self.finished - self.started:.0f} s after the session started; summed over "
+            f"the variants (lock waits included): {steps}"
+        )

@@ -6,6 +6,7 @@ tests/test_render.py.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from compiling import CompileChecks
 from copier_rust_api.render import snapshot, vcs_ref_for
 from releases import TemplateRepo, with_new_release
 from render_all import VALIDATED
+
+# The compile checks this session started, for the summary line.
+SUMMARIES: list[CompileChecks] = []
 
 # The checkout these tests belong to (not an installed copy of the template).
 TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
@@ -49,12 +53,15 @@ def compile_checks(
     Started only when a test that reads them (test_generated_builds.py) is selected.
     """
     wanted = any(
-        "compile_checks" in getattr(item, "fixturenames", ()) for item in request.session.items
+        "compile_checks" in inspect.signature(item.function).parameters
+        for item in request.session.items
+        if isinstance(item, pytest.Function)
     )
     if not wanted:
         yield None
         return
     running = CompileChecks.start(TEMPLATE_ROOT)
+    SUMMARIES.append(running)
     yield running
     running.wait()
 
@@ -99,3 +106,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if VALIDATED:
         counts = ", ".join(f"{name}: {count}" for name, count in sorted(VALIDATED.items()))
         terminalreporter.write_line(f"distinct files validated: {counts}")
+    for running in SUMMARIES:
+        terminalreporter.write_line(running.summary())

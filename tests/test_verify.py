@@ -211,3 +211,36 @@ def test_a_variant_that_fails_to_render_is_reported_not_raised(
     assert reports[1].failure is not None
     assert "Validation error for question 'auth'" in reports[1].failure
     assert all(slug != two_variants[1].slug for slug, _ in cargo.ran)
+
+
+def test_started_checks_render_first_then_run_in_the_background(
+    tmp_path: Path, template_snapshot: Path, two_variants: list[Variant]
+) -> None:
+    cargo = FakeCargo(fail_in=two_variants[1].slug, fail_step="fmt")
+    verifier = Verifier(tmp_path, keep=True, template=template_snapshot, runner=cargo)
+    futures = verifier.start(two_variants, jobs=2)
+    # Every project is on disk when start returns, before any step is waited for.
+    assert all((tmp_path / v.slug / "Cargo.toml").is_file() for v in two_variants)
+    passed, failed = (futures[v.slug].result() for v in two_variants)
+    assert passed.ok
+    assert [result.step for result in passed.results] == list(CARGO_STEPS)
+    assert not failed.ok
+    assert failed.result_of(CLIPPY) is None
+
+
+def test_a_second_start_leaves_unchanged_files_untouched(
+    tmp_path: Path, template_snapshot: Path, two_variants: list[Variant]
+) -> None:
+    verifier = Verifier(tmp_path, keep=True, template=template_snapshot, runner=FakeCargo())
+    [future.result() for future in verifier.start(two_variants, jobs=1).values()]
+    manifest = tmp_path / two_variants[0].slug / "Cargo.toml"
+    before = manifest.stat().st_mtime_ns
+    [future.result() for future in verifier.start(two_variants, jobs=1).values()]
+    assert manifest.stat().st_mtime_ns == before
+
+
+def test_started_checks_need_stable_directories(
+    tmp_path: Path, template_snapshot: Path, two_variants: list[Variant]
+) -> None:
+    with pytest.raises(ValueError, match="keep=True"):
+        Verifier(tmp_path, template=template_snapshot, runner=FakeCargo()).start(two_variants, 1)

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,8 @@ class StepResult:
     project: Path
     returncode: int
     output: str
+    # Wall-clock seconds the step took (waiting for cargo's target-dir lock included).
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -148,6 +151,7 @@ def run_step(
 ) -> StepResult:
     """Run `step` in `project`; never raises for a failing step, only reports it."""
     environment = cargo_env() if env is None else dict(env)
+    started = time.monotonic()
     try:
         completed = subprocess.run(
             step.command,
@@ -164,8 +168,9 @@ def run_step(
     except subprocess.TimeoutExpired as expired:
         output = expired.output
         text = output.decode(errors="replace") if isinstance(output, bytes) else output or ""
-        return StepResult(step, project, -1, f"{text}\n[timed out after {timeout:.0f}s]")
-    return StepResult(step, project, completed.returncode, completed.stdout)
+        return StepResult(step, project, -1, f"{text}\n[timed out after {timeout:.0f}s]", timeout)
+    seconds = time.monotonic() - started
+    return StepResult(step, project, completed.returncode, completed.stdout, seconds)
 
 
 def run_steps(

@@ -30,6 +30,17 @@ SQLX_FEATURES = {
     "postgres": sorted([*SQLX_COMMON, "postgres", "tls-rustls"]),
 }
 
+# The Diesel features each database needs: diesel-async talks to PostgreSQL through
+# tokio-postgres (`postgres_backend`, no libpq) and to SQLite through diesel's own connection.
+DIESEL_FEATURES = {
+    "sqlite": ["chrono", "returning_clauses_for_sqlite_3_35", "sqlite"],
+    "postgres": ["chrono", "postgres_backend", "uuid"],
+}
+DIESEL_ASYNC_FEATURES = {
+    "sqlite": ["async-connection-wrapper", "bb8", "sqlite"],
+    "postgres": ["async-connection-wrapper", "bb8", "postgres"],
+}
+
 # Permissive licenses every choice can ship dependencies under, proprietary included. Copyleft
 # licenses (GPL, LGPL, AGPL) are refused: they would bind the project's own license.
 PERMISSIVE_LICENSES = (
@@ -76,7 +87,40 @@ FLAGS: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
     "is_postgres": (("database",), lambda database: database == "postgres"),
     # An answer outside the choices gets no features (copier refuses it right after, with
     # the list of valid choices); looking it up must not crash first.
+    "use_sqlx": (("db_library",), lambda library: library == "sqlx"),
+    "use_diesel": (("db_library",), lambda library: library == "diesel"),
+    # Each repository module is a whole file per data library and database.
+    "sqlx_sqlite": (
+        ("db_library", "database"),
+        lambda library, database: library == "sqlx" and database == "sqlite",
+    ),
+    "sqlx_postgres": (
+        ("db_library", "database"),
+        lambda library, database: library == "sqlx" and database == "postgres",
+    ),
+    "diesel_sqlite": (
+        ("db_library", "database"),
+        lambda library, database: library == "diesel" and database == "sqlite",
+    ),
+    "diesel_postgres": (
+        ("db_library", "database"),
+        lambda library, database: library == "diesel" and database == "postgres",
+    ),
+    # The password migration, in each library's migrations layout.
+    "sqlx_auth_jwt": (
+        ("db_library", "auth"),
+        lambda library, auth: library == "sqlx" and auth == "jwt",
+    ),
+    "diesel_auth_jwt": (
+        ("db_library", "auth"),
+        lambda library, auth: library == "diesel" and auth == "jwt",
+    ),
     "sqlx_features": (("database",), lambda database: SQLX_FEATURES.get(database, [])),
+    "diesel_features": (("database",), lambda database: DIESEL_FEATURES.get(database, [])),
+    "diesel_async_features": (
+        ("database",),
+        lambda database: DIESEL_ASYNC_FEATURES.get(database, []),
+    ),
     # Which shipped set of SQLx offline query data (template/.sqlx) the project gets.
     "sqlx_query_set": (
         ("db_library", "database", "auth"),

@@ -415,7 +415,10 @@ def fake_cargo(monkeypatch: pytest.MonkeyPatch) -> FakeCargo:
     return cargo
 
 
-SQLITE_JWT = ["--filter", "database=sqlite", "--filter", "auth=jwt", "--filter", "framework=axum"]
+SQLITE_JWT = [
+    *("--filter", "database=sqlite", "--filter", "auth=jwt"),
+    *("--filter", "framework=axum", "--filter", "db_library=sqlx"),
+]
 
 
 def row(output: str, slug: str) -> str:

@@ -1,7 +1,10 @@
-"""Layering of the generated code: only the HTTP layer knows the web framework.
+"""Layering of the generated code: only the HTTP layer knows the web framework, and only the
+repositories know the data library.
 
 Services, models, repositories and the error type import no framework type in any variant, and
-they are the same text whichever framework is chosen.
+they are the same text whichever framework is chosen. Everything but the repositories, the
+migrations, Cargo.toml and the library's own files is the same text whichever data library is
+chosen, the integration tests included.
 """
 
 from __future__ import annotations
@@ -21,6 +24,14 @@ RenderCache = Callable[[Variant], Path]
 # metrics adds files to the HTTP layer only; every framework x database x auth is covered.
 COMPILE_VARIANTS = [v for v in matrix.compile_variants() if v.answers["metrics"]]
 AXUM = [v for v in COMPILE_VARIANTS if v.answers["framework"] == "axum"]
+SQLX = [v for v in COMPILE_VARIANTS if v.answers["db_library"] == "sqlx"]
+
+# The Rust files that may differ by data library (DESIGN §4), as path prefixes: the repositories,
+# and the test binary's module list, which adds the Diesel-only schema.rs drift test. Every other
+# source and test file is the same text in both libraries (migrations, Cargo.toml and the
+# library's own files such as .sqlx/ or diesel.toml differ too, but hold no Rust).
+LIBRARY_OWN = ("src/repositories/", "tests/api/main.rs", "tests/api/schema.rs")
+SHARED_BY_LIBRARIES = ("src/", "tests/")
 
 # The layers below the HTTP layer (DESIGN §4), as paths under src/.
 FRAMEWORK_FREE = ("models", "services", "repositories", "auth", "error.rs", "openapi.rs")
@@ -83,3 +94,28 @@ def test_the_layers_below_http_are_the_same_text_in_both_frameworks(
         f.relative_to(actix_project): f.read_text() for f in framework_free_files(actix_project)
     }
     assert axum_files == actix_files
+
+
+def library_shared_files(project: Path) -> dict[str, str]:
+    """The Rust sources and tests that must not depend on the data library, by path."""
+    files = {}
+    for path in sorted(project.rglob("*.rs")):
+        relative = path.relative_to(project).as_posix()
+        if relative.startswith(SHARED_BY_LIBRARIES) and not relative.startswith(LIBRARY_OWN):
+            files[relative] = path.read_text()
+    return files
+
+
+@pytest.mark.parametrize("variant", SQLX, ids=[v.slug for v in SQLX])
+def test_only_the_repositories_differ_between_sqlx_and_diesel(
+    rendered: RenderCache, variant: Variant
+) -> None:
+    diesel = next(
+        v for v in COMPILE_VARIANTS if v.answers == {**variant.answers, "db_library": "diesel"}
+    )
+    sqlx_files = library_shared_files(rendered(variant))
+    diesel_files = library_shared_files(rendered(diesel))
+    assert "tests/api/database.rs" in sqlx_files
+    assert sorted(sqlx_files) == sorted(diesel_files)
+    differing = [path for path in sqlx_files if sqlx_files[path] != diesel_files[path]]
+    assert differing == []

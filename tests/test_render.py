@@ -192,6 +192,22 @@ RULES = (
         ),
     ),
     Rule(
+        "db_library=sqlx",
+        lambda a: a["db_library"] == "sqlx",
+        paths=(".cargo/config.toml", ".sqlx"),
+    ),
+    Rule(
+        "db_library=diesel",
+        lambda a: a["db_library"] == "diesel",
+        paths=(
+            "diesel.toml",
+            "src/repositories/schema.rs",
+            "tests/api/schema.rs",
+            "migrations/20250101000000_create_users/up.sql",
+            "migrations/20250101000000_create_users/down.sql",
+        ),
+    ),
+    Rule(
         "metrics",
         lambda a: a["metrics"] is True,
         paths=("src/routes/metrics.rs", "src/middleware/metrics.rs", "tests/api/metrics.rs"),
@@ -219,11 +235,9 @@ ALWAYS_PRESENT = (
 
 # What the project root holds whatever the answers; the rules above add the rest.
 ROOT_ALWAYS = {
-    ".cargo",
     ".copier-answers.yml",
     ".env.example",
     ".gitignore",
-    ".sqlx",
     "Cargo.toml",
     "README.md",
     "config",

@@ -238,6 +238,29 @@ def test_turning_off_auth_and_metrics_during_an_update_removes_their_files(
     assert_same_tree(project, template_repo.copy(tmp_path / "fresh", NEW, **OPEN_NO_METRICS))
 
 
+SQLX_FILES = (".sqlx", ".cargo/config.toml", "migrations/20250101000000_create_users.sql")
+DIESEL_FILES = (
+    "diesel.toml",
+    "src/repositories/schema.rs",
+    "tests/api/schema.rs",
+    "migrations/20250101000000_create_users/up.sql",
+)
+
+
+def test_switching_to_diesel_during_an_update_equals_a_fresh_diesel_copy(
+    template_repo: TemplateRepo, tmp_path: Path
+) -> None:
+    project = template_repo.generate(tmp_path / "project")
+    assert answers(project)["db_library"] == "sqlx"
+    update(project, db_library="diesel")
+    left = [path for path in SQLX_FILES if (project / path).exists()]
+    assert not left, f"SQLx files still there after the update: {left}"
+    missing = [path for path in DIESEL_FILES if not (project / path).exists()]
+    assert not missing, f"missing after the update: {missing}"
+    assert "sqlx" not in (project / "Cargo.toml").read_text(encoding="utf-8")
+    assert_same_tree(project, template_repo.copy(tmp_path / "fresh", NEW, db_library="diesel"))
+
+
 @pytest.mark.cargo
 def test_a_project_updated_to_auth_and_metrics_passes_its_own_checks(
     template_repo: TemplateRepo,

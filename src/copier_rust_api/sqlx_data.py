@@ -58,7 +58,7 @@ def query_set_answers() -> Iterator[dict[str, object]]:
 
 
 def sqlx_dir(root: Path | None = None) -> Path:
-    return (root or template_root()) / "template" / ".sqlx"
+    return (root or template_root()) / "template" / "{% if use_sqlx %}.sqlx{% endif %}"
 
 
 def shipped(root: Path | None = None) -> dict[str, QuerySet]:

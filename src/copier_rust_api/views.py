@@ -27,6 +27,11 @@ def answer_text(value: object) -> str:
 # --- rust-api matrix ------------------------------------------------------------------------
 
 
+def header(key: str, value_width: int) -> str:
+    """A column title: the key, on two lines at its `_` when it is wider than its values."""
+    return key.replace("_", "_\n", 1) if len(key) > value_width else key
+
+
 def variants_table(variants: Sequence[Variant], keys: Sequence[str], width: int = 80) -> Table:
     """One row per variant: its number, its slug, then its answer to each of `keys`.
 
@@ -37,7 +42,11 @@ def variants_table(variants: Sequence[Variant], keys: Sequence[str], width: int 
     constant = [key for key in keys if len({repr(v.answers[key]) for v in variants}) == 1]
     shown = [key for key in keys if key not in constant] if len(variants) > 1 else list(keys)
     rows = [[answer_text(variant.answers[key]) for key in shown] for variant in variants]
-    widths = [max([len(key), *(len(row[i]) for row in rows)]) for i, key in enumerate(shown)]
+    headers = [header(key, max(len(row[i]) for row in rows)) for i, key in enumerate(shown)]
+    widths = [
+        max([*map(len, title.splitlines()), *(len(row[i]) for row in rows)])
+        for i, title in enumerate(headers)
+    ]
     slug_width = max([len("slug"), *(len(variant.slug) for variant in variants)])
     # The columns are one space apart, with none at the edges.
     answers_width = len(str(len(variants))) + sum(widths) + len(shown)
@@ -55,8 +64,8 @@ def variants_table(variants: Sequence[Variant], keys: Sequence[str], width: int 
     table.add_column("#", justify="right", style="dim", no_wrap=True)
     if with_slug:
         table.add_column("slug", no_wrap=True, style="cyan")
-    for key in shown:
-        table.add_column(key, no_wrap=True)
+    for title in headers:
+        table.add_column(title, no_wrap=True)
     for number, (variant, row) in enumerate(zip(variants, rows, strict=True), start=1):
         slug = [variant.slug] if with_slug else []
         table.add_row(str(number), *slug, *row)

@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from copier_rust_api import checks, matrix
+from copier_rust_api import checks
 from copier_rust_api.matrix import Variant
 from copier_rust_api.verify import VariantReport, Verifier
 
@@ -44,10 +44,10 @@ class CompileChecks:
         self.finished = max(self.finished, time.monotonic())
 
     @classmethod
-    def start(cls, template: Path) -> CompileChecks:
+    def start(cls, template: Path, variants: list[Variant]) -> CompileChecks:
         started = time.monotonic()
         verifier = Verifier(checks.projects_dir(), keep=True, template=template)
-        return cls(verifier.start(list(matrix.compile_variants()), jobs()), started)
+        return cls(verifier.start(variants, jobs()), started)
 
     def report(self, variant: Variant) -> VariantReport:
         return self.futures[variant.slug].result()

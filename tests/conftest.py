@@ -48,19 +48,21 @@ def hermetic_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 def compile_checks(
     request: pytest.FixtureRequest, hermetic_env: None
 ) -> Iterator[CompileChecks | None]:
-    """The compile checks of every variant, running in the background from the session's start.
+    """The compile checks of the selected variants, running in the background from the start.
 
-    Started only when a test that reads them (test_generated_builds.py) is selected.
+    Started only for the variants whose tests (test_generated_builds.py) are selected, so
+    `pytest -k sqlite-diesel` compiles those alone.
     """
-    wanted = any(
-        "compile_checks" in inspect.signature(item.function).parameters
+    wanted = [
+        item.callspec.params["variant"]
         for item in request.session.items
         if isinstance(item, pytest.Function)
-    )
+        and "compile_checks" in inspect.signature(item.function).parameters
+    ]
     if not wanted:
         yield None
         return
-    running = CompileChecks.start(TEMPLATE_ROOT)
+    running = CompileChecks.start(TEMPLATE_ROOT, list({v.slug: v for v in wanted}.values()))
     SUMMARIES.append(running)
     yield running
     running.wait()

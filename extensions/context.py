@@ -76,6 +76,14 @@ DRAIN_SECONDS = 5 + 20
 PRE_STOP_SECONDS = 5
 TERMINATION_GRACE_SECONDS = PRE_STOP_SECONDS + DRAIN_SECONDS + 10
 
+DATA_LIBRARIES = ("sqlx", "diesel")
+
+
+def _library_and(key: str, value: str, library: str) -> tuple[tuple[str, ...], Callable[..., Any]]:
+    """A flag that holds when `db_library` is `library` and the answer `key` is `value`."""
+    return (("db_library", key), lambda chosen, answer: chosen == library and answer == value)
+
+
 # Each derived flag, by name: the answers it reads and how it combines them.
 FLAGS: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
     "crate_ident": (("crate_name",), lambda name: str(name).replace("-", "_")),
@@ -85,36 +93,22 @@ FLAGS: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
     "is_actix": (("framework",), lambda framework: framework == "actix-web"),
     "is_sqlite": (("database",), lambda database: database == "sqlite"),
     "is_postgres": (("database",), lambda database: database == "postgres"),
-    # An answer outside the choices gets no features (copier refuses it right after, with
-    # the list of valid choices); looking it up must not crash first.
     "use_sqlx": (("db_library",), lambda library: library == "sqlx"),
     "use_diesel": (("db_library",), lambda library: library == "diesel"),
-    # Each repository module is a whole file per data library and database.
-    "sqlx_sqlite": (
-        ("db_library", "database"),
-        lambda library, database: library == "sqlx" and database == "sqlite",
-    ),
-    "sqlx_postgres": (
-        ("db_library", "database"),
-        lambda library, database: library == "sqlx" and database == "postgres",
-    ),
-    "diesel_sqlite": (
-        ("db_library", "database"),
-        lambda library, database: library == "diesel" and database == "sqlite",
-    ),
-    "diesel_postgres": (
-        ("db_library", "database"),
-        lambda library, database: library == "diesel" and database == "postgres",
-    ),
-    # The password migration, in each library's migrations layout.
-    "sqlx_auth_jwt": (
-        ("db_library", "auth"),
-        lambda library, auth: library == "sqlx" and auth == "jwt",
-    ),
-    "diesel_auth_jwt": (
-        ("db_library", "auth"),
-        lambda library, auth: library == "diesel" and auth == "jwt",
-    ),
+    # Each repository module is a whole file per data library and database
+    # (`sqlx_sqlite`, `diesel_postgres`, ...), and the password migration is in each library's
+    # migrations layout (`sqlx_auth_jwt`, `diesel_auth_jwt`).
+    **{
+        f"{library}_{suffix}": _library_and(key, value, library)
+        for library in DATA_LIBRARIES
+        for suffix, key, value in (
+            ("sqlite", "database", "sqlite"),
+            ("postgres", "database", "postgres"),
+            ("auth_jwt", "auth", "jwt"),
+        )
+    },
+    # An answer outside the choices gets no features (copier refuses it right after, with
+    # the list of valid choices); looking it up must not crash first.
     "sqlx_features": (("database",), lambda database: SQLX_FEATURES.get(database, [])),
     "diesel_features": (("database",), lambda database: DIESEL_FEATURES.get(database, [])),
     "diesel_async_features": (

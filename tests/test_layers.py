@@ -119,3 +119,23 @@ def test_only_the_repositories_differ_between_sqlx_and_diesel(
     assert sorted(sqlx_files) == sorted(diesel_files)
     differing = [path for path in sqlx_files if sqlx_files[path] != diesel_files[path]]
     assert differing == []
+
+
+# A path that `env!` bakes into a binary is where the project was when it was compiled. Cargo
+# keeps a moved project's build fresh (its fingerprints are relative to the package), so a test
+# that opens such a path after `mv my-api elsewhere`, or in a second checkout sharing the target
+# dir, opens a directory that is gone. Files are reached from the package root at run time.
+BAKED_PATH = re.compile(r'\benv!\(\s*"CARGO_MANIFEST_DIR"\s*\)')
+
+
+@pytest.mark.parametrize("variant", COMPILE_VARIANTS, ids=[v.slug for v in COMPILE_VARIANTS])
+def test_no_code_opens_a_path_baked_in_at_compile_time(
+    rendered: RenderCache, variant: Variant
+) -> None:
+    project = rendered(variant)
+    offenders = [
+        str(f.relative_to(project))
+        for f in sorted(project.rglob("*.rs"))
+        if BAKED_PATH.search(f.read_text())
+    ]
+    assert offenders == []

@@ -50,6 +50,41 @@ FRAMEWORK_DEPENDENCIES = {
 
 
 @dataclass
+class Placement:
+    """Where the servers and the load generator run: by default anywhere (they share every core);
+    with --pin, the load generator on core 0 and the servers on the others."""
+
+    server: list[str]
+    load: list[str]
+    load_threads: int
+
+    @classmethod
+    def shared(cls) -> Placement:
+        return cls(server=[], load=[], load_threads=2)
+
+    @classmethod
+    def pinned(cls) -> Placement:
+        cores = sorted(os.sched_getaffinity(0))
+        if len(cores) < 2:
+            raise SystemExit("--pin needs at least 2 cores")
+        servers = ",".join(str(core) for core in cores[1:])
+        return cls(
+            server=["taskset", "-c", servers], load=["taskset", "-c", str(cores[0])], load_threads=1
+        )
+
+    def describe(self) -> str:
+        if not self.server:
+            return f"`wrk -t{self.load_threads}` sharing every core with the server"
+        return (
+            f"`wrk -t{self.load_threads}` pinned to core {self.load[-1]}, "
+            f"the server to cores {self.server[-1]}"
+        )
+
+
+PLACEMENT = Placement.shared()
+
+
+@dataclass
 class Load:
     """What one wrk run measured."""
 
@@ -107,7 +142,7 @@ def serving(
     command: list[str], env: Mapping[str, str], port: int, cwd: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
-        command,
+        [*PLACEMENT.server, *command],
         cwd=cwd,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
@@ -130,9 +165,17 @@ UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def wrk(url: str, duration: int, token: str | None = None) -> Load:
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", url]
+    command = [
+        *PLACEMENT.load,
+        "wrk",
+        f"-t{PLACEMENT.load_threads}",
+        f"-c{CONNECTIONS}",
+        f"-d{duration}s",
+        "--latency",
+        url,
+    ]
     if token:
-        command[1:1] = ["-H", f"Authorization: Bearer {token}"]
+        command[-1:-1] = ["-H", f"Authorization: Bearer {token}"]
     output = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=duration + 60
     ).stdout
@@ -263,12 +306,23 @@ def measure(
     )
 
 
-def build_variant(framework: str, db: str, workdir: Path) -> tuple[Path, Path]:
+def variant_name(framework: str, db: str, library: str) -> str:
+    return f"{framework} ({db})" if library == "sqlx" else f"{framework} ({db}, {library})"
+
+
+def build_variant(framework: str, db: str, library: str, workdir: Path) -> tuple[Path, Path]:
     """Renders (identical files stay untouched) and builds the variant: (project, binary)."""
-    answers = {"framework": framework, "database": db, "auth": "jwt", "metrics": True}
-    project = render(workdir / f"variant-{framework}-{db}", answers)
+    answers = {
+        "framework": framework,
+        "database": db,
+        "db_library": library,
+        "auth": "jwt",
+        "metrics": True,
+    }
+    slug = f"{framework}-{db}-{library}"
+    project = render(workdir / f"variant-{slug}", answers)
     crate = tomllib.loads((project / "Cargo.toml").read_text())["package"]["name"]
-    return project, cargo_release(project, crate, workdir / "bin" / f"{framework}-{db}")
+    return project, cargo_release(project, crate, workdir / "bin" / slug)
 
 
 def build_bare(framework: str, workdir: Path) -> tuple[Path, Path]:
@@ -276,9 +330,11 @@ def build_bare(framework: str, workdir: Path) -> tuple[Path, Path]:
     return bare, cargo_release(bare, f"bare-{framework}", workdir / "bin" / f"bare-{framework}")
 
 
-def bench_framework(framework: str, db: str, duration: int, workdir: Path) -> list[Row]:
+def bench_framework(
+    framework: str, db: str, library: str, duration: int, workdir: Path
+) -> list[Row]:
     rows: list[Row] = []
-    project, binary = build_variant(framework, db, workdir)
+    project, binary = build_variant(framework, db, library, workdir)
     for logs in ("production", "off"):
         with database(db, workdir, f"{framework}-{db}-{logs}") as url:
             port = free_port()
@@ -294,7 +350,7 @@ def bench_framework(framework: str, db: str, duration: int, workdir: Path) -> li
                 env["RUST_LOG"] = "off"
             with serving([str(binary)], env, port, project) as process:
                 base = f"http://127.0.0.1:{port}"
-                name = f"{framework} ({db})"
+                name = variant_name(framework, db, library)
                 label = "logs: info, JSON" if logs == "production" else "logs: off"
                 rows.append(
                     measure(
@@ -340,7 +396,7 @@ def bench_fastapi(db: str, duration: int, workdir: Path) -> list[Row]:
         if db == "postgres":
             url = url.replace("postgres://", "postgresql://", 1)
         port = free_port()
-        workers = str(os.cpu_count() or 1)
+        workers = str(len(os.sched_getaffinity(0)) - (1 if PLACEMENT.server else 0))
         command = [
             sys.executable,
             "-m",
@@ -376,14 +432,17 @@ def find(rows: list[Row], name: str, scenario_start: str) -> Row:
 
 
 def targets(
-    rows: list[Row], frameworks: list[str], databases: list[str]
+    rows: list[Row],
+    frameworks: list[str],
+    databases: list[str],
+    libraries: tuple[str, ...] = ("sqlx",),
 ) -> list[tuple[str, str, bool]]:
     """(target, figure, met) for each target of docs/benchmarks.md."""
     results = []
     for db in databases:
         fastapi = find(rows, f"FastAPI ({db})", "GET")
-        for framework in frameworks:
-            name = f"{framework} ({db})"
+        for framework, library in ((f, lib) for lib in libraries for f in frameworks):
+            name = variant_name(framework, db, library)
             health = find(rows, name, "/health/live, logs: info")
             quiet = find(rows, name, "/health/live, logs: off")
             users = find(rows, name, "GET")
@@ -472,6 +531,12 @@ def main() -> int:
     )
     parser.add_argument("--framework", action="append", choices=["axum", "actix-web"])
     parser.add_argument("--database", action="append", choices=["sqlite", "postgres"])
+    parser.add_argument("--library", action="append", choices=["sqlx", "diesel"])
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="wrk on core 0, the servers on the others: neither preempts the other",
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds per load (default 10)")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -484,21 +549,26 @@ def main() -> int:
         return 2
     frameworks = args.framework or ["axum", "actix-web"]
     databases = args.database or ["sqlite"]
+    libraries = tuple(args.library or ["sqlx"])
+    global PLACEMENT
+    PLACEMENT = Placement.pinned() if args.pin else Placement.shared()
     # A stable place beside the shared target dir, so a second run rebuilds nothing unchanged.
     workdir = target_dir().parent / "bench"
     workdir.mkdir(parents=True, exist_ok=True)
     if args.build_only:
         for db in databases:
             for framework in frameworks:
-                build_variant(framework, db, workdir)
+                for library in libraries:
+                    build_variant(framework, db, library, workdir)
         for framework in frameworks:
             build_bare(framework, workdir)
         return 0
     rows: list[Row] = []
     for db in databases:
-        for framework in frameworks:
-            print(f"benchmarking {framework} on {db} ...", file=sys.stderr, flush=True)
-            rows += bench_framework(framework, db, args.duration, workdir)
+        for library in libraries:
+            for framework in frameworks:
+                print(f"benchmarking {framework} on {db} with {library} ...", file=sys.stderr)
+                rows += bench_framework(framework, db, library, args.duration, workdir)
         print(f"benchmarking FastAPI on {db} ...", file=sys.stderr, flush=True)
         rows += bench_fastapi(db, args.duration, workdir)
     # The bare servers are the same for every database: keep one row each.
@@ -506,10 +576,11 @@ def main() -> int:
     for r in rows:
         if not any(u.name == r.name and u.scenario == r.scenario for u in unique):
             unique.append(r)
-    checks = targets(unique, frameworks, databases)
+    checks = targets(unique, frameworks, databases, libraries)
     header = (
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores: release builds, "
-        f"`wrk -t2 -c{CONNECTIONS} -d{args.duration}s` on loopback from the same machine."
+        f"`-c{CONNECTIONS} -d{args.duration}s` on loopback from the same machine, "
+        f"{PLACEMENT.describe()}."
     )
     print(header)
     print(table(unique))

@@ -11,11 +11,28 @@ from copier_rust_api.checks import CARGO_STEPS, CargoStep, StepResult
 
 
 def test_the_steps_are_fmt_then_clippy_then_test() -> None:
+    assert [step.name for step in CARGO_STEPS] == ["fmt", "clippy", "test"]
     assert [step.command for step in CARGO_STEPS] == [
         ("cargo", "fmt", "--check"),
-        ("cargo", "clippy", "--all-targets", "--", "-D", "warnings"),
+        ("cargo", "test", "--no-run"),
         ("cargo", "test"),
     ]
+
+
+def test_clippy_lints_the_test_build_as_cargo_clippy_would_with_warnings_denied() -> None:
+    env = dict(checks.CLIPPY.env)
+    assert env["RUSTC_WORKSPACE_WRAPPER"] == "clippy-driver"
+    assert env["CLIPPY_ARGS"].split("__CLIPPY_HACKERY__")[:-1] == ["-D", "warnings"]
+    assert checks.CLIPPY.describe().startswith("cargo clippy --all-targets -- -D warnings")
+
+
+def test_after_clippy_the_tests_run_on_the_build_clippy_linted() -> None:
+    fmt, clippy, test = checks.sequence(CARGO_STEPS)
+    assert test.env == clippy.env
+    assert fmt.env == ()
+    (alone,) = checks.sequence([checks.TEST])
+    assert alone.env == ()
+    assert test == alone == checks.TEST
 
 
 def test_the_target_dir_is_shared_and_outside_the_repo_by_default() -> None:

@@ -210,7 +210,7 @@ RULES = (
     Rule(
         "metrics",
         lambda a: a["metrics"] is True,
-        paths=("src/routes/metrics.rs", "src/middleware/metrics.rs", "tests/api/metrics.rs"),
+        paths=("src/metrics.rs", "src/routes/metrics.rs", "tests/api/metrics.rs"),
     ),
 )
 

@@ -211,7 +211,7 @@ def test_an_untouched_project_updated_equals_a_fresh_copy(
 # --- answers changed during the update --------------------------------------------------------
 
 JWT_FILES = ("src/auth", "src/routes/auth.rs", "src/middleware/auth.rs", "tests/api/auth.rs")
-METRICS_FILES = ("src/routes/metrics.rs", "src/middleware/metrics.rs", "tests/api/metrics.rs")
+METRICS_FILES = ("src/metrics.rs", "src/routes/metrics.rs", "tests/api/metrics.rs")
 OPEN_NO_METRICS = {"auth": "none", "metrics": False}
 JWT_WITH_METRICS = {"auth": "jwt", "metrics": True}
 

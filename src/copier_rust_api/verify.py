@@ -238,7 +238,7 @@ class Verifier:
         # Looked up at call time, so a replaced `checks.run_step` is the one used.
         runner = self.runner or checks.run_step
         results: list[StepResult] = []
-        for step in self.steps:
+        for step in checks.sequence(self.steps):
             if results and not results[-1].ok:
                 self._notify(variant, step, None)
                 continue

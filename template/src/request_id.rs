@@ -14,9 +14,12 @@ tokio::task_local! {
 
 /// The id of the request being handled by this task, or "unknown" outside a request.
 pub fn current() -> String {
-    REQUEST_ID
-        .try_with(Clone::clone)
-        .unwrap_or_else(|_| "unknown".to_owned())
+    current_if_any().unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The id of the request being handled by this task, if it is handling one.
+pub fn current_if_any() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
 }
 
 /// The id to use for a request that sent `header` (the value of `x-request-id`, if any).
@@ -55,6 +58,7 @@ mod tests {
     #[tokio::test]
     async fn the_current_id_is_the_scoped_one() {
         assert_eq!(current(), "unknown");
+        assert_eq!(current_if_any(), None);
         let inside = scope("abc".to_owned(), async { current() }).await;
         assert_eq!(inside, "abc");
     }

@@ -1,39 +1,24 @@
 //! A safety net: any error answer that is not already JSON (the router's 405, a middleware's
-//! error) is replaced by the JSON error body, keeping its status and `allow` header; a handler
-//! that panics is answered with a plain 500.
+//! error) is replaced by the JSON error body, keeping its status and `allow` header.
 
-use std::panic::AssertUnwindSafe;
-
-use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::error::InternalError;
+use actix_web::body::EitherBody;
+use actix_web::dev::ServiceResponse;
 use actix_web::http::header;
-use actix_web::middleware::Next;
-use actix_web::{Error, HttpResponse, ResponseError};
-use futures_util::FutureExt;
+use actix_web::{HttpResponse, ResponseError};
 
 use crate::error::AppError;
 use crate::headers;
 
-pub async fn ensure_json(
-    request: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    match next.call(request).await {
-        Ok(response) => match replacement(response.response()) {
-            Some(replaced) => Ok(response.into_response(replaced).map_into_right_body()),
-            None => Ok(response.map_into_left_body()),
-        },
-        Err(error) => {
-            let response = error.error_response();
-            let response = replacement(&response).unwrap_or(response);
-            Err(InternalError::from_response(error, response).into())
-        }
+/// `response`, or the JSON error body in its place if it is an error that is not JSON.
+pub fn ensure_json<B>(response: ServiceResponse<B>) -> ServiceResponse<EitherBody<B>> {
+    match replacement(response.response()) {
+        Some(replaced) => response.into_response(replaced).map_into_right_body(),
+        None => response.map_into_left_body(),
     }
 }
 
 /// The JSON answer to give instead of `response`, if it is an error that is not JSON.
-fn replacement<B>(response: &HttpResponse<B>) -> Option<HttpResponse> {
+pub fn replacement<B>(response: &HttpResponse<B>) -> Option<HttpResponse> {
     let status = response.status();
     let content_type = response
         .headers()
@@ -48,18 +33,4 @@ fn replacement<B>(response: &HttpResponse<B>) -> Option<HttpResponse> {
         replaced.headers_mut().insert(header::ALLOW, allow.clone());
     }
     Some(replaced)
-}
-
-pub async fn catch_panic(
-    request: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    match AssertUnwindSafe(next.call(request)).catch_unwind().await {
-        Ok(result) => result,
-        Err(panic) => {
-            let error = AppError::from_panic(panic.as_ref());
-            let response = error.error_response();
-            Err(InternalError::from_response(error, response).into())
-        }
-    }
 }

@@ -1,27 +1,25 @@
 //! The OWASP REST security headers (`crate::headers::SECURITY`), on every response.
 
-use actix_web::Error;
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use std::sync::LazyLock;
+
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
-use actix_web::middleware::Next;
 
 use crate::headers;
 
-pub async fn apply(
-    request: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let mut response = next.call(request).await?;
-    insert(response.headers_mut());
-    Ok(response)
-}
+static SECURITY: LazyLock<Vec<(HeaderName, HeaderValue)>> = LazyLock::new(|| {
+    headers::SECURITY
+        .iter()
+        .map(|&(name, value)| {
+            (
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            )
+        })
+        .collect()
+});
 
 pub fn insert(map: &mut HeaderMap) {
-    for (name, value) in headers::SECURITY {
-        map.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        );
+    for (name, value) in SECURITY.iter() {
+        map.insert(name.clone(), value.clone());
     }
 }

@@ -3,16 +3,14 @@
 
 use std::any::Any;
 
-use axum::extract::Request;
 use axum::http::header;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
 use crate::headers;
 
-pub async fn ensure_json(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+/// `response`, or the JSON error body in its place if it is an error that is not JSON.
+pub fn ensure_json(response: Response) -> Response {
     let status = response.status();
     let content_type = response
         .headers()

@@ -1,24 +1,25 @@
 //! `x-request-id` on every request and response; see `crate::request_id`.
 
 use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::request_id;
 
 pub static HEADER: HeaderName = HeaderName::from_static(request_id::HEADER);
 
-pub async fn propagate(request: Request, next: Next) -> Response {
-    let id = request_id::resolve(
+/// The id to handle `request` under: its own `x-request-id` if that is sane, a new one otherwise.
+pub fn of(request: &Request) -> String {
+    request_id::resolve(
         request
             .headers()
             .get(&HEADER)
             .and_then(|value| value.to_str().ok()),
-    );
-    let mut response = request_id::scope(id.clone(), next.run(request)).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(HEADER.clone(), value);
+    )
+}
+
+/// Sends the id back in `x-request-id`.
+pub fn tag(headers: &mut HeaderMap, id: &str) {
+    if let Ok(value) = HeaderValue::from_str(id) {
+        headers.insert(HEADER.clone(), value);
     }
-    response
 }

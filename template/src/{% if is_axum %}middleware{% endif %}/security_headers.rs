@@ -1,19 +1,25 @@
 //! The OWASP REST security headers (`crate::headers::SECURITY`), on every response.
 
-use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
+use std::sync::LazyLock;
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::headers;
 
-pub async fn apply(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    for (name, value) in headers::SECURITY {
-        response.headers_mut().insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        );
+static SECURITY: LazyLock<Vec<(HeaderName, HeaderValue)>> = LazyLock::new(|| {
+    headers::SECURITY
+        .iter()
+        .map(|&(name, value)| {
+            (
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            )
+        })
+        .collect()
+});
+
+pub fn insert(map: &mut HeaderMap) {
+    for (name, value) in SECURITY.iter() {
+        map.insert(name.clone(), value.clone());
     }
-    response
 }

@@ -5,10 +5,12 @@
 //! its fields for every line.
 
 use std::fmt;
+use std::io::{self, BufWriter, Write as _};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, mpsc};
+use std::thread;
 use std::time::Duration;
 
 use tracing::{Event, Subscriber};
-use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::fmt::format::{Format, Json, JsonFields, Writer};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::layer::SubscriberExt;
@@ -20,15 +22,11 @@ use crate::config::{LogFormat, TelemetrySettings};
 use crate::request_id;
 
 /// Installs the global subscriber; a second call (as in tests) leaves the first in place.
-/// Lines are written to stdout by a background thread, so a request never waits on the write
-/// (when the buffer is full, writers wait rather than drop lines). Keep the guard until exit:
-/// dropping it flushes what is still buffered.
-pub fn init(settings: &TelemetrySettings) -> Option<WorkerGuard> {
+/// Keep the returned flusher until exit: dropping it writes what is still buffered.
+pub fn init(settings: &TelemetrySettings) -> Option<LogFlusher> {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.filter));
-    let (stdout, guard) = NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(std::io::stdout());
+    let stdout = Arc::new(BufferedStdout::default());
     let registry = tracing_subscriber::registry().with(filter);
     let installed = match settings.format {
         LogFormat::Json => registry
@@ -36,14 +34,14 @@ pub fn init(settings: &TelemetrySettings) -> Option<WorkerGuard> {
                 subscriber_fmt::layer()
                     .fmt_fields(JsonFields::new())
                     .event_format(JsonLine::default())
-                    .with_writer(stdout),
+                    .with_writer(Arc::clone(&stdout)),
             )
             .try_init(),
         LogFormat::Pretty => registry
             .with(
                 subscriber_fmt::layer()
                     .event_format(PrettyLine::default())
-                    .with_writer(stdout),
+                    .with_writer(Arc::clone(&stdout)),
             )
             .try_init(),
     };
@@ -51,7 +49,91 @@ pub fn init(settings: &TelemetrySettings) -> Option<WorkerGuard> {
         tracing::debug!("a tracing subscriber was already installed");
         return None;
     }
-    Some(guard)
+    Some(LogFlusher::start(stdout))
+}
+
+/// How long a line may wait in the buffer before it is written.
+const FLUSH_EVERY: Duration = Duration::from_millis(100);
+
+/// Stdout behind a buffer: a line is copied in under a short lock and written with the others
+/// when the buffer fills or the flusher ticks. A busy server makes one write for many lines,
+/// and no request waits on a write or wakes a writer thread.
+#[derive(Debug)]
+pub struct BufferedStdout {
+    buffer: Mutex<BufWriter<io::Stdout>>,
+}
+
+impl Default for BufferedStdout {
+    fn default() -> Self {
+        Self {
+            buffer: Mutex::new(BufWriter::with_capacity(64 * 1024, io::stdout())),
+        }
+    }
+}
+
+impl BufferedStdout {
+    fn locked(&self) -> MutexGuard<'_, BufWriter<io::Stdout>> {
+        // A panic cannot happen while the lock is held (only copies and writes do), so a
+        // poisoned lock still guards whole lines.
+        self.buffer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl io::Write for &BufferedStdout {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.locked().write(bytes)
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.locked().write_all(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.locked().flush()
+    }
+}
+
+/// Writes the buffered lines every `FLUSH_EVERY`, and once more when dropped.
+#[derive(Debug)]
+pub struct LogFlusher {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl LogFlusher {
+    fn start(stdout: Arc<BufferedStdout>) -> Self {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = thread::Builder::new()
+            .name("log-flusher".to_owned())
+            .spawn(move || {
+                let mut writer = stdout.as_ref();
+                loop {
+                    let last = !matches!(
+                        stopped.recv_timeout(FLUSH_EVERY),
+                        Err(mpsc::RecvTimeoutError::Timeout)
+                    );
+                    // Nowhere to report a failed write to stdout: the next tick tries again.
+                    let _ = writer.flush();
+                    if last {
+                        break;
+                    }
+                }
+            })
+            .ok();
+        Self {
+            stop: Some(stop),
+            thread,
+        }
+    }
+}
+
+impl Drop for LogFlusher {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// The one log line per request: method, route template, status and latency (the request id

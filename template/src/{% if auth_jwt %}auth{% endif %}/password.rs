@@ -3,7 +3,7 @@
 //! a burst of registrations or logins queues briefly and is then answered 503 rather than
 //! growing memory without bound.
 
-use std::sync::{LazyLock, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use argon2::password_hash::rand_core::OsRng;
@@ -18,12 +18,14 @@ const MEMORY_KIB: u32 = 19 * 1024;
 const ITERATIONS: u32 = 2;
 const PARALLELISM: u32 = 1;
 
-/// A hash of a password nobody has, verified when the email is unknown so that an unknown email
-/// and a wrong password take the same time.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    hash_blocking("not a real password, only a timing decoy")
-        .expect("hashing the decoy password at start-up")
-});
+/// What an unknown email is checked against, so that an unknown email and a wrong password take
+/// the same time: an argon2id hash with the parameters above, of a password no account has. A
+/// constant, so that start-up computes nothing and keeps no 19 MiB hashing block resident.
+const DECOY_HASH: &str = concat!(
+    "$argon2id$v=19$m=19456,t=2,p=1",
+    "$j1iuK/TpOHhLl7fAv8Wgkw",
+    "$hZGa+aV4uMwYWRL7U882kFGeCx/+uJEdMxPZOXRJfX4",
+);
 
 fn hasher() -> AppResult<Argon2<'static>> {
     let params =
@@ -92,11 +94,6 @@ fn process_limit() -> &'static HashingLimit {
     LIMIT.get_or_init(|| HashingLimit::new(2, Duration::from_secs(2)))
 }
 
-/// Computes the decoy hash now, at start-up, rather than during the first login.
-pub fn warm_up() {
-    LazyLock::force(&DUMMY_HASH);
-}
-
 /// Hashes `password` with a fresh salt into a PHC string, within the process-wide limit.
 pub async fn hash(password: String) -> AppResult<String> {
     process_limit().hash(password).await
@@ -122,7 +119,7 @@ pub fn stamp(stored_hash: &str) -> String {
 fn verify_blocking(password: &str, stored: Option<&str>) -> AppResult<bool> {
     let hasher = hasher()?;
     let real = stored.and_then(|hash| PasswordHash::new(hash).ok());
-    let decoy = PasswordHash::new(&DUMMY_HASH).map_err(AppError::internal)?;
+    let decoy = PasswordHash::new(DECOY_HASH).map_err(AppError::internal)?;
     let matches = hasher
         .verify_password(password.as_bytes(), real.as_ref().unwrap_or(&decoy))
         .is_ok();
@@ -172,6 +169,18 @@ mod tests {
         assert_eq!(stamp(&first), stamp(&first));
         assert_ne!(stamp(&first), stamp(&second));
         assert_eq!(stamp(&first).len(), 16);
+    }
+
+    #[test]
+    fn the_decoy_costs_what_a_real_hash_costs() {
+        let decoy = PasswordHash::new(DECOY_HASH).expect("the decoy is a PHC string");
+        let params = Params::try_from(&decoy).expect("argon2 parameters");
+        assert_eq!(decoy.algorithm, Algorithm::Argon2id.ident());
+        assert_eq!(params.m_cost(), MEMORY_KIB);
+        assert_eq!(params.t_cost(), ITERATIONS);
+        assert_eq!(params.p_cost(), PARALLELISM);
+        let real = hash_blocking("correct horse").expect("hash");
+        assert_eq!(real.len(), DECOY_HASH.len());
     }
 
     #[tokio::test]

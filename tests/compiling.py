@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from copier_rust_api import checks
+from copier_rust_api.checks import CargoStep, StepResult
 from copier_rust_api.matrix import Variant
 from copier_rust_api.verify import VariantReport, Verifier
 
@@ -46,7 +47,15 @@ class CompileChecks:
     @classmethod
     def start(cls, template: Path, variants: list[Variant]) -> CompileChecks:
         started = time.monotonic()
-        verifier = Verifier(checks.projects_dir(), keep=True, template=template)
+        # The environment is taken now, once: the checks run in threads while other tests
+        # monkeypatch os.environ (a PATH without cargo, to test `rust-api doctor`), and a step
+        # started during one of those would not find cargo.
+        env = checks.cargo_env()
+
+        def run_step(project: Path, step: CargoStep) -> StepResult:
+            return checks.run_step(project, step, env=env)
+
+        verifier = Verifier(checks.projects_dir(), keep=True, template=template, runner=run_step)
         return cls(verifier.start(variants, jobs()), started)
 
     def report(self, variant: Variant) -> VariantReport:

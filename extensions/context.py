@@ -213,13 +213,36 @@ def derived(answers: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def checked_flags(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """`check_choices`, then `derived`; remembered per distinct set of the answers they read.
+
+    The hook runs for every string and file copier renders (hundreds per project), always with
+    the same answers once the questions are done.
+    """
+    try:
+        key = tuple(answers.get(name, _UNANSWERED) for name in _READ)
+        known = _CHECKED.get(key)
+    except TypeError:  # an unhashable answer: nothing to remember it by
+        check_choices(answers)
+        return derived(answers)
+    if known is None:
+        check_choices(answers)
+        known = _CHECKED[key] = derived(answers)
+    return known
+
+
+_UNANSWERED = object()
+# Every answer `check_choices` and `derived` read.
+_READ = tuple(sorted({*choices(), *(name for names, _ in FLAGS.values() for name in names)}))
+_CHECKED: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
 class ContextUpdater(ContextHook):
     """Adds `versions`, `toolchain`, `ci_versions` and the derived flags to every context."""
 
     def hook(self, context: dict[str, Any]) -> None:
-        check_choices(context)
         table = versions()
         context["versions"] = table["crates"]
         context["toolchain"] = table["toolchain"]
         context["ci_versions"] = table["ci"]
-        context.update(derived(context))
+        context.update(checked_flags(context))

@@ -43,13 +43,14 @@ def build_binary(project: Path, crate_name: str, dst: Path) -> Path:
     and a binary name, so the copy is taken while the build still holds the lock)."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     built = checks.target_dir() / "debug" / crate_name
-    # `--all-targets` resolves features as `cargo test` does (dev-dependencies included), so the
-    # dependencies `test_generated_builds` compiled are reused instead of built a second time.
+    # `--all-targets` resolves features as `cargo test` does (dev-dependencies included), and
+    # the linted build's environment is the one `test_generated_builds` built in (cargo
+    # fingerprints the workspace wrapper): its build is reused, nothing is compiled again.
     script = f'cargo build --all-targets && cp "{built}" "{dst}"'
     completed = subprocess.run(
         _locked(["sh", "-c", script]),
         cwd=project,
-        env=checks.cargo_env(),
+        env={**checks.cargo_env(), **dict(checks.LINTED_BUILD_ENV)},
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,

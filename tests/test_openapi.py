@@ -14,6 +14,9 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,6 +33,8 @@ SERVED = [v for v in matrix.compile_variants() if v.answers["metrics"]]
 MAX_EXAMPLES = 40
 SEED = 20261129
 SCHEMATHESIS_TIMEOUT_S = 600
+# Runs at once: one per core of a 2-core CI machine.
+FUZZ_JOBS = 2
 
 
 def schemathesis() -> list[str]:
@@ -78,15 +83,23 @@ def test_axum_and_actix_web_serve_the_same_document(
     assert canonical(axum) == canonical(actix)
 
 
-@pytest.mark.parametrize("variant", SERVED, ids=[v.slug for v in SERVED])
-def test_schemathesis_finds_no_failure(
-    binaries: dict[str, Path], variant: Variant, tmp_path: Path
-) -> None:
+@dataclass(frozen=True)
+class Fuzzed:
+    """What one schemathesis run printed and how it ended, with the server's log."""
+
+    returncode: int
+    report: str
+    server_log: str
+
+
+def fuzz(variant: Variant, binary: Path, scratch: Path) -> Fuzzed:
+    """Start `binary` on a fresh database and run schemathesis against its document."""
+    scratch.mkdir(parents=True)
     project = checks.projects_dir() / variant.slug
     jwt = variant.answers["auth"] == "jwt"
     with (
-        database(variant.answers["database"], tmp_path) as url,
-        serve(binaries[variant.slug], project, url, tmp_path) as server,
+        database(variant.answers["database"], scratch) as url,
+        serve(binary, project, url, scratch) as server,
     ):
         headers = ["-H", f"Authorization: Bearer {server.token()}"] if jwt else []
         command = [
@@ -114,7 +127,28 @@ def test_schemathesis_finds_no_failure(
             timeout=SCHEMATHESIS_TIMEOUT_S,
             check=False,
         )
-    report = result.stdout + result.stderr
-    summary = re.search(r"Test cases:\s*\n\s*(.+)", report)
+    return Fuzzed(result.returncode, result.stdout + result.stderr, server.log.read_text())
+
+
+@pytest.fixture(scope="module")
+def fuzzing(
+    binaries: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Future[Fuzzed]]]:
+    """Every served variant's run, FUZZ_JOBS at a time, started in the order the tests read them.
+
+    A run is one schemathesis process and one server, each waiting on the other much of the
+    time; by the time these tests run, the compile checks are done and the cores are free.
+    """
+    scratch = tmp_path_factory.mktemp("fuzz")
+    with ThreadPoolExecutor(max_workers=FUZZ_JOBS, thread_name_prefix="schemathesis") as pool:
+        yield {v.slug: pool.submit(fuzz, v, binaries[v.slug], scratch / v.slug) for v in SERVED}
+
+
+@pytest.mark.parametrize("variant", SERVED, ids=[v.slug for v in SERVED])
+def test_schemathesis_finds_no_failure(
+    fuzzing: dict[str, Future[Fuzzed]], variant: Variant
+) -> None:
+    fuzzed = fuzzing[variant.slug].result()
+    summary = re.search(r"Test cases:\s*\n\s*(.+)", fuzzed.report)
     print(f"{variant.slug}: {summary.group(1) if summary else 'no summary'}")
-    assert result.returncode == 0, f"{report}\n--- server log ---\n{server.log.read_text()}"
+    assert fuzzed.returncode == 0, f"{fuzzed.report}\n--- server log ---\n{fuzzed.server_log}"

@@ -2,6 +2,7 @@
 //! new UUID otherwise, and the id of the request being handled, for error bodies and logs.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use uuid::Uuid;
 
@@ -9,28 +10,34 @@ pub const HEADER: &str = "x-request-id";
 const MAX_LEN: usize = 128;
 
 tokio::task_local! {
-    static REQUEST_ID: String;
+    static REQUEST_ID: Arc<str>;
 }
 
 /// The id of the request being handled by this task, or "unknown" outside a request.
 pub fn current() -> String {
-    current_if_any().unwrap_or_else(|| "unknown".to_owned())
+    current_if_any().map_or_else(|| "unknown".to_owned(), |id| id.to_string())
 }
 
-/// The id of the request being handled by this task, if it is handling one.
-pub fn current_if_any() -> Option<String> {
-    REQUEST_ID.try_with(Clone::clone).ok()
+/// The id of the request being handled by this task, if it is handling one. Shared, not
+/// copied: every line logged during a request reads it.
+pub fn current_if_any() -> Option<Arc<str>> {
+    REQUEST_ID.try_with(Arc::clone).ok()
 }
 
 /// The id to use for a request that sent `header` (the value of `x-request-id`, if any).
-pub fn resolve(header: Option<&str>) -> String {
-    header
-        .filter(|id| acceptable(id))
-        .map_or_else(|| Uuid::new_v4().to_string(), str::to_owned)
+pub fn resolve(header: Option<&str>) -> Arc<str> {
+    match header.filter(|id| acceptable(id)) {
+        Some(id) => Arc::from(id),
+        None => Arc::from(
+            &*Uuid::new_v4()
+                .hyphenated()
+                .encode_lower(&mut Uuid::encode_buffer()),
+        ),
+    }
 }
 
 /// Runs `handling` with `id` as the current request id.
-pub async fn scope<F: Future>(id: String, handling: F) -> F::Output {
+pub async fn scope<F: Future>(id: Arc<str>, handling: F) -> F::Output {
     REQUEST_ID.scope(id, handling).await
 }
 
@@ -48,7 +55,7 @@ mod tests {
 
     #[test]
     fn a_sane_id_is_kept_and_anything_else_replaced() {
-        assert_eq!(resolve(Some("trace-me-123")), "trace-me-123");
+        assert_eq!(&*resolve(Some("trace-me-123")), "trace-me-123");
         for hostile in [None, Some(""), Some("a b"), Some("<script>")] {
             assert!(Uuid::parse_str(&resolve(hostile)).is_ok(), "{hostile:?}");
         }
@@ -59,7 +66,7 @@ mod tests {
     async fn the_current_id_is_the_scoped_one() {
         assert_eq!(current(), "unknown");
         assert_eq!(current_if_any(), None);
-        let inside = scope("abc".to_owned(), async { current() }).await;
+        let inside = scope("abc".into(), async { current() }).await;
         assert_eq!(inside, "abc");
     }
 }

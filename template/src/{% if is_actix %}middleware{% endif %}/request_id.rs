@@ -1,12 +1,14 @@
 //! `x-request-id` on every request and response; see `crate::request_id`.
 
+use std::sync::Arc;
+
 use actix_web::dev::ServiceRequest;
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::request_id;
 
 /// The id to handle `request` under: its own `x-request-id` if that is sane, a new one otherwise.
-pub fn of(request: &ServiceRequest) -> String {
+pub fn of(request: &ServiceRequest) -> Arc<str> {
     request_id::resolve(
         request
             .headers()

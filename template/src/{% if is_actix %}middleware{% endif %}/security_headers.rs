@@ -19,6 +19,8 @@ static SECURITY: LazyLock<Vec<(HeaderName, HeaderValue)>> = LazyLock::new(|| {
 });
 
 pub fn insert(map: &mut HeaderMap) {
+    // Room for these and the request id that follows, made once rather than header by header.
+    map.reserve(SECURITY.len() + 1);
     for (name, value) in SECURITY.iter() {
         map.insert(name.clone(), value.clone());
     }

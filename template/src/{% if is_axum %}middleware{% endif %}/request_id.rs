@@ -1,5 +1,7 @@
 //! `x-request-id` on every request and response; see `crate::request_id`.
 
+use std::sync::Arc;
+
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 
@@ -8,7 +10,7 @@ use crate::request_id;
 pub static HEADER: HeaderName = HeaderName::from_static(request_id::HEADER);
 
 /// The id to handle `request` under: its own `x-request-id` if that is sane, a new one otherwise.
-pub fn of(request: &Request) -> String {
+pub fn of(request: &Request) -> Arc<str> {
     request_id::resolve(
         request
             .headers()

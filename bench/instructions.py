@@ -184,7 +184,7 @@ def main() -> int:
     parser.add_argument("--framework", action="append", choices=["axum", "actix-web"])
     parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgres"])
     parser.add_argument("--library", default="sqlx", choices=["sqlx", "diesel"])
-    parser.add_argument("--warm-up", type=int, default=200, help="requests in both runs")
+    parser.add_argument("--warm-up", type=int, default=200, help="requests before counting")
     parser.add_argument("--requests", type=int, default=2000, help="requests counted")
     parser.add_argument("--keep", type=Path, help="keep callgrind's output files in this folder")
     args = parser.parse_args()

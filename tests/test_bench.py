@@ -97,3 +97,42 @@ def test_targets_are_judged_from_the_figures(bench: ModuleType) -> None:
     assert not verdicts["axum (sqlite): GET user >= 4x FastAPI"]
     assert not verdicts["axum (sqlite): RSS after load <= 40 MB"]
     assert verdicts["axum (sqlite): /health/live p99 < 2 ms"]
+
+
+@pytest.fixture(scope="module")
+def instructions(bench: ModuleType) -> ModuleType:
+    """bench/instructions.py, which imports bench/run.py as `run`."""
+    sys.modules.setdefault("run", bench)
+    spec = importlib.util.spec_from_file_location(
+        "bench_instructions", ROOT / "bench" / "instructions.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_instruction_counts_are_compared_with_the_bare_server_of_the_same_framework(
+    instructions: ModuleType,
+) -> None:
+    count = instructions.Count
+    report = instructions.report(
+        [
+            count("axum (sqlite)", "/health/live, logs: off", 20_000.0),
+            count("bare axum", "/health/live", 14_000.0),
+            count("actix-web (sqlite)", "/health/live, logs: off", 20_000.0),
+            count("bare actix-web", "/health/live", 18_000.0),
+        ]
+    )
+    assert "| axum (sqlite) | /health/live, logs: off | 20,000 | 0.70x |" in report
+    assert "| actix-web (sqlite) | /health/live, logs: off | 20,000 | 0.90x |" in report
+    assert "| bare axum | /health/live | 14,000 | 1.00x |" in report
+
+
+def test_the_callgrind_totals_line_is_read(instructions: ModuleType) -> None:
+    dump = "events: Ir\nsummary: 123456789\n"
+    found = instructions.TOTALS.search(dump)
+    assert found is not None
+    assert int(found[1]) == 123_456_789

@@ -24,8 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -70,11 +71,13 @@ def receive(connection: socket.socket) -> bytes:
 
 def per_request(
     binary: Path,
-    env: Mapping[str, str],
+    env_for: Callable[[int], Mapping[str, str]],
     cwd: Path,
     warm_up: int,
     requests: int,
     keep: Path | None,
+    *,
+    label: str,
 ) -> float:
     """Instructions the server executed per request, over `requests` requests after `warm_up`.
 
@@ -82,10 +85,9 @@ def per_request(
     the shutdown, so start-up (connection pools, migrations) and shutdown do not count.
     """
     port = run.free_port()
-    env = {**env, **port_env(env, port)}
+    env = env_for(port)
     with tempfile.TemporaryDirectory() as scratch:
-        logs = env.get("RUST_LOG", "info")
-        out = (keep or Path(scratch)) / f"callgrind.{binary.name}.{logs}"
+        out = (keep or Path(scratch)) / f"callgrind.{binary.name}.{label}"
         command = [
             "valgrind",
             "--tool=callgrind",
@@ -128,10 +130,6 @@ def control(pid: int, action: str) -> None:
     )
 
 
-def port_env(env: Mapping[str, str], port: int) -> dict[str, str]:
-    return {"APP__SERVER__PORT": str(port)} if "APP__SERVER__PORT" in env else {"PORT": str(port)}
-
-
 def measure(
     framework: str, db: str, library: str, warm_up: int, requests: int, keep: Path | None
 ) -> list[Count]:
@@ -141,22 +139,19 @@ def measure(
     bare, bare_binary = run.build_bare(framework, workdir)
     name = run.variant_name(framework, db, library)
     counts = []
-    for logs in ("production", "off"):
+    for logs, label in run.LOGS.items():
         with run.database(db, workdir, f"{framework}-{db}-callgrind-{logs}") as url:
-            env = {
-                "APP_ENVIRONMENT": "production",
-                "APP__SERVER__HOST": "127.0.0.1",
-                "APP__SERVER__PORT": "0",
-                "APP__SERVER__SHUTDOWN_READINESS_DELAY_MS": "0",
-                "APP__DATABASE__URL": url,
-                "APP__AUTH__JWT_SECRET": run.SECRET,
-            }
-            if logs == "off":
-                env["RUST_LOG"] = "off"
-            label = "logs: info, JSON" if logs == "production" else "logs: off"
-            figure = per_request(binary, env, project, warm_up, requests, keep)
+            figure = per_request(
+                binary,
+                partial(run.variant_env, url, logs=logs),
+                project,
+                warm_up,
+                requests,
+                keep,
+                label=logs,
+            )
             counts.append(Count(name, f"/health/live, {label}", figure))
-    figure = per_request(bare_binary, {"PORT": "0"}, bare, warm_up, requests, keep)
+    figure = per_request(bare_binary, run.bare_env, bare, warm_up, requests, keep, label="bare")
     counts.append(Count(f"bare {framework}", "/health/live", figure))
     return counts
 

@@ -310,6 +310,29 @@ def variant_name(framework: str, db: str, library: str) -> str:
     return f"{framework} ({db})" if library == "sqlx" else f"{framework} ({db}, {library})"
 
 
+# The two log settings a variant is measured with, and how the figures name them.
+LOGS = {"production": "logs: info, JSON", "off": "logs: off"}
+
+
+def variant_env(database_url: str, port: int, logs: str) -> dict[str, str]:
+    """A generated server's environment: production settings, `logs` one of LOGS."""
+    env = {
+        "APP_ENVIRONMENT": "production",
+        "APP__SERVER__HOST": "127.0.0.1",
+        "APP__SERVER__PORT": str(port),
+        "APP__SERVER__SHUTDOWN_READINESS_DELAY_MS": "0",
+        "APP__DATABASE__URL": database_url,
+        "APP__AUTH__JWT_SECRET": SECRET,
+    }
+    if logs == "off":
+        env["RUST_LOG"] = "off"
+    return env
+
+
+def bare_env(port: int) -> dict[str, str]:
+    return {"PORT": str(port)}
+
+
 def build_variant(framework: str, db: str, library: str, workdir: Path) -> tuple[Path, Path]:
     """Renders (identical files stay untouched) and builds the variant: (project, binary)."""
     answers = {
@@ -335,23 +358,13 @@ def bench_framework(
 ) -> list[Row]:
     rows: list[Row] = []
     project, binary = build_variant(framework, db, library, workdir)
-    for logs in ("production", "off"):
+    for logs, label in LOGS.items():
         with database(db, workdir, f"{framework}-{db}-{logs}") as url:
             port = free_port()
-            env = {
-                "APP_ENVIRONMENT": "production",
-                "APP__SERVER__HOST": "127.0.0.1",
-                "APP__SERVER__PORT": str(port),
-                "APP__SERVER__SHUTDOWN_READINESS_DELAY_MS": "0",
-                "APP__DATABASE__URL": url,
-                "APP__AUTH__JWT_SECRET": SECRET,
-            }
-            if logs == "off":
-                env["RUST_LOG"] = "off"
+            env = variant_env(url, port, logs)
             with serving([str(binary)], env, port, project) as process:
                 base = f"http://127.0.0.1:{port}"
                 name = variant_name(framework, db, library)
-                label = "logs: info, JSON" if logs == "production" else "logs: off"
                 rows.append(
                     measure(
                         name,
@@ -377,7 +390,7 @@ def bench_framework(
                     )
     bare, bare_binary = build_bare(framework, workdir)
     port = free_port()
-    with serving([str(bare_binary)], {"PORT": str(port)}, port, bare) as process:
+    with serving([str(bare_binary)], bare_env(port), port, bare) as process:
         rows.append(
             measure(
                 f"bare {framework}",

@@ -1,15 +1,18 @@
 """Benchmark a rendered variant against a bare server of its framework and a FastAPI service.
 
     python bench/run.py                      # axum and actix-web on SQLite, 10 s per load
-    python bench/run.py --database postgres --duration 30 --write-docs
+    python bench/run.py --database sqlite --database postgres --duration 10 --rounds 3 --write-docs
 
 For each framework it renders the variant (jwt, metrics on), builds it in release, builds a
 bare hello-world of the same framework (versions from extensions/versions.toml), starts each
 on loopback and drives it with wrk from the same machine, then does the same with the FastAPI +
 uvicorn service of bench/fastapi on the same database. It prints requests per second, p50/p99
 latency, idle RSS, RSS after load, binary size and the ratios the targets are stated in
-(docs/benchmarks.md). Needs wrk (`apt-get install wrk`) and the `bench` extra
-(`pip install -e '.[bench]'`). Every request loop is bounded by --duration.
+(docs/benchmarks.md). With --rounds, the variant (with each log setting) and the bare server
+run at once and take the /health/live load in turn, round after round, and the medians are
+kept: the machine's slow spells fall on all of them alike. Needs wrk (`apt-get install wrk`)
+and the `bench` extra (`pip install -e '.[bench]'`). Every request loop is bounded by
+--duration.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -28,7 +32,7 @@ import tomllib
 import urllib.request
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -353,58 +357,87 @@ def build_bare(framework: str, workdir: Path) -> tuple[Path, Path]:
     return bare, cargo_release(bare, f"bare-{framework}", workdir / "bin" / f"bare-{framework}")
 
 
+@dataclass
+class Server:
+    """A server under load: its process, where it answers and what it is built from."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    base: str
+    binary: Path
+
+
+def median_load(loads: list[Load]) -> Load:
+    """The median of each figure over the rounds; errors are summed."""
+    return Load(
+        requests_per_sec=statistics.median(load.requests_per_sec for load in loads),
+        p50_ms=statistics.median(load.p50_ms for load in loads),
+        p99_ms=statistics.median(load.p99_ms for load in loads),
+        errors=sum(load.errors for load in loads),
+    )
+
+
 def bench_framework(
-    framework: str, db: str, library: str, duration: int, workdir: Path
+    framework: str, db: str, library: str, duration: int, rounds: int, workdir: Path
 ) -> list[Row]:
-    rows: list[Row] = []
+    """The variant with each log setting and the bare server, all running at once and loaded
+    in turn, `rounds` times: a slow spell of the machine falls on all of them alike, and the
+    medians leave it out. Then the authenticated read, on the production settings."""
     project, binary = build_variant(framework, db, library, workdir)
-    for logs, label in LOGS.items():
-        with database(db, workdir, f"{framework}-{db}-{logs}") as url:
+    bare, bare_binary = build_bare(framework, workdir)
+    name = variant_name(framework, db, library)
+    with ExitStack() as running:
+        servers: dict[str, Server] = {}
+        for logs, label in LOGS.items():
+            url = running.enter_context(database(db, workdir, f"{framework}-{db}-{logs}"))
             port = free_port()
             env = variant_env(url, port, logs)
-            with serving([str(binary)], env, port, project) as process:
-                base = f"http://127.0.0.1:{port}"
-                name = variant_name(framework, db, library)
-                rows.append(
-                    measure(
-                        name,
-                        f"/health/live, {label}",
-                        process,
-                        f"{base}/health/live",
-                        duration,
-                        binary,
-                    )
-                )
-                if logs == "production":
-                    user, token = sign_up(base)
-                    rows.append(
-                        measure(
-                            name,
-                            "GET /api/v1/users/{id}, authenticated",
-                            process,
-                            f"{base}/api/v1/users/{user}",
-                            duration,
-                            binary,
-                            token,
-                        )
-                    )
-    bare, bare_binary = build_bare(framework, workdir)
-    port = free_port()
-    with serving([str(bare_binary)], bare_env(port), port, bare) as process:
-        rows.append(
-            measure(
-                f"bare {framework}",
-                "/health/live",
-                process,
-                f"http://127.0.0.1:{port}/health/live",
-                duration,
-                bare_binary,
+            process = running.enter_context(serving([str(binary)], env, port, project))
+            servers[f"/health/live, {label}"] = Server(
+                name, process, f"http://127.0.0.1:{port}", binary
             )
+        port = free_port()
+        process = running.enter_context(serving([str(bare_binary)], bare_env(port), port, bare))
+        servers["/health/live"] = Server(
+            f"bare {framework}", process, f"http://127.0.0.1:{port}", bare_binary
         )
-    return rows
+        idle = {scenario: rss_mb(server.process.pid) for scenario, server in servers.items()}
+        loads: dict[str, list[Load]] = {scenario: [] for scenario in servers}
+        for _ in range(rounds):
+            for scenario, server in servers.items():
+                loads[scenario].append(wrk(f"{server.base}/health/live", duration))
+        rows = {
+            scenario: Row(
+                name=server.name,
+                scenario=scenario,
+                load=median_load(loads[scenario]),
+                rss_idle_mb=idle[scenario],
+                rss_after_mb=rss_mb(server.process.pid),
+                binary_mb=server.binary.stat().st_size / 1e6,
+            )
+            for scenario, server in servers.items()
+        }
+        production = servers[f"/health/live, {LOGS['production']}"]
+        user, token = sign_up(production.base)
+        users = measure(
+            name,
+            "GET /api/v1/users/{id}, authenticated",
+            production.process,
+            f"{production.base}/api/v1/users/{user}",
+            duration * rounds,
+            binary,
+            token,
+        )
+    return [
+        rows[f"/health/live, {LOGS['production']}"],
+        users,
+        rows[f"/health/live, {LOGS['off']}"],
+        rows["/health/live"],
+    ]
 
 
 def bench_fastapi(db: str, duration: int, workdir: Path) -> list[Row]:
+    """The authenticated read on the FastAPI service, for as long as a variant's."""
     with database(db, workdir, f"fastapi-{db}") as url:
         if db == "postgres":
             url = url.replace("postgres://", "postgresql://", 1)
@@ -551,6 +584,12 @@ def main() -> int:
         help="wrk on core 0, the servers on the others: neither preempts the other",
     )
     parser.add_argument("--duration", type=int, default=10, help="seconds per load (default 10)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="load each /health/live server this many times, in turn, and keep the medians",
+    )
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
@@ -581,9 +620,9 @@ def main() -> int:
         for library in libraries:
             for framework in frameworks:
                 print(f"benchmarking {framework} on {db} with {library} ...", file=sys.stderr)
-                rows += bench_framework(framework, db, library, args.duration, workdir)
+                rows += bench_framework(framework, db, library, args.duration, args.rounds, workdir)
         print(f"benchmarking FastAPI on {db} ...", file=sys.stderr, flush=True)
-        rows += bench_fastapi(db, args.duration, workdir)
+        rows += bench_fastapi(db, args.duration * args.rounds, workdir)
     # The bare servers are the same for every database: keep one row each.
     unique: list[Row] = []
     for r in rows:
@@ -593,7 +632,13 @@ def main() -> int:
     header = (
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores: release builds, "
         f"`-c{CONNECTIONS} -d{args.duration}s` on loopback from the same machine, "
-        f"{PLACEMENT.describe()}."
+        f"{PLACEMENT.describe()}"
+        + (
+            f"; `/health/live`: {args.rounds} rounds, the servers loaded in turn, medians "
+            f"shown; the authenticated reads: one load of {args.duration * args.rounds} s."
+            if args.rounds > 1
+            else "."
+        )
     )
     print(header)
     print(table(unique))

@@ -136,3 +136,17 @@ def test_the_callgrind_totals_line_is_read(instructions: ModuleType) -> None:
     found = instructions.TOTALS.search(dump)
     assert found is not None
     assert int(found[1]) == 123_456_789
+
+
+def test_rounds_are_summed_up_by_their_medians(bench: ModuleType) -> None:
+    loads = [
+        bench.Load(requests_per_sec=rate, p50_ms=p50, p99_ms=p99, errors=errors)
+        for rate, p50, p99, errors in [
+            (90.0, 0.5, 4.0, 0),
+            (100.0, 0.4, 1.0, 1),
+            (50.0, 0.9, 9.0, 2),
+        ]
+    ]
+    assert bench.median_load(loads) == bench.Load(
+        requests_per_sec=90.0, p50_ms=0.5, p99_ms=4.0, errors=3
+    )

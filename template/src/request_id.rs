@@ -37,8 +37,8 @@ pub fn resolve(header: Option<&str>) -> Arc<str> {
 }
 
 /// Runs `handling` with `id` as the current request id.
-pub async fn scope<F: Future>(id: Arc<str>, handling: F) -> F::Output {
-    REQUEST_ID.scope(id, handling).await
+pub fn scope<F: Future>(id: Arc<str>, handling: F) -> impl Future<Output = F::Output> {
+    REQUEST_ID.scope(id, handling)
 }
 
 fn acceptable(id: &str) -> bool {

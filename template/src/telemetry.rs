@@ -187,29 +187,59 @@ where
         if context.lookup_current().is_some() {
             return self.format_with_spans(context, writer, event, id.as_deref());
         }
-        // The id is sanitized (letters, digits and `-_.:`), so it needs no JSON escaping.
-        if let Some(id) = id {
-            writer.write_str("{\"request_id\":\"")?;
-            writer.write_str(&id)?;
-            writer.write_str("\",\"timestamp\":\"")?;
-        } else {
-            writer.write_str("{\"timestamp\":\"")?;
+        thread_local! {
+            /// The line being made on this thread; its capacity is kept for the next one.
+            static LINE: RefCell<String> = const { RefCell::new(String::new()) };
         }
-        write_timestamp(&mut writer)?;
-        writer.write_str("\",\"level\":\"")?;
-        writer.write_str(event.metadata().level().as_str())?;
-        writer.write_str("\",\"fields\":{")?;
-        let mut fields = JsonFieldsOf {
-            out: &mut writer,
-            separator: "",
-            result: Ok(()),
-        };
-        event.record(&mut fields);
-        fields.result?;
-        writer.write_str("},\"target\":")?;
-        write_json_string(&mut writer, event.metadata().target())?;
-        writer.write_str("}\n")
+        // Made in a `String` and handed over whole: every write to `writer` is a dynamic call.
+        LINE.with(|line| match line.try_borrow_mut() {
+            Ok(mut line) => {
+                line.clear();
+                write_line(&mut line, event, id.as_deref())?;
+                let written = writer.write_str(&line);
+                // A rare long line (a large error) does not hold its memory for good.
+                if line.capacity() > LINE_CAPACITY_KEPT {
+                    line.shrink_to(LINE_CAPACITY_KEPT);
+                }
+                written
+            }
+            Err(_) => {
+                let mut line = String::new();
+                write_line(&mut line, event, id.as_deref())?;
+                writer.write_str(&line)
+            }
+        })
     }
+}
+
+/// The most a thread keeps of its line's capacity between lines.
+const LINE_CAPACITY_KEPT: usize = 4096;
+
+/// A line without spans, `{"request_id":…,"timestamp":…,"level":…,"fields":{…},"target":…}`.
+fn write_line(line: &mut String, event: &Event<'_>, id: Option<&str>) -> fmt::Result {
+    // The id is sanitized (letters, digits and `-_.:`), so it needs no JSON escaping.
+    if let Some(id) = id {
+        line.push_str("{\"request_id\":\"");
+        line.push_str(id);
+        line.push_str("\",\"timestamp\":\"");
+    } else {
+        line.push_str("{\"timestamp\":\"");
+    }
+    write_timestamp(line)?;
+    line.push_str("\",\"level\":\"");
+    line.push_str(event.metadata().level().as_str());
+    line.push_str("\",\"fields\":{");
+    let mut fields = JsonFieldsOf {
+        out: &mut *line,
+        separator: "",
+        result: Ok(()),
+    };
+    event.record(&mut fields);
+    fields.result?;
+    line.push_str("},\"target\":");
+    write_json_string(line, event.metadata().target())?;
+    line.push_str("}\n");
+    Ok(())
 }
 
 impl JsonLine {

@@ -70,6 +70,19 @@ async fn an_idle_connection_is_closed_after_a_response() {
 }
 
 #[tokio::test]
+async fn a_request_handled_for_longer_than_the_header_read_timeout_is_answered() {
+    let app = spawn_app_with(|settings| settings.server.header_read_timeout_ms = 500).await;
+    // Another connection holds the lock that creating a user needs, for three timeouts.
+    let lock = app.database.lock_writes().await;
+    let release = async {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        drop(lock);
+    };
+    let (response, ()) = tokio::join!(app.request_new_user("ada@example.com"), release);
+    expect_status(response, StatusCode::CREATED).await;
+}
+
+#[tokio::test]
 async fn readiness_turns_503_on_shutdown_while_requests_are_still_served() {
     let mut app =
         spawn_app_with(|settings| settings.server.shutdown_readiness_delay_ms = 1500).await;

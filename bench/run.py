@@ -183,6 +183,11 @@ def wrk(url: str, duration: int, token: str | None = None) -> Load:
     output = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=duration + 60
     ).stdout
+    return read_wrk(output)
+
+
+def read_wrk(output: str) -> Load:
+    """The figures of wrk's `--latency` report."""
     latencies = {
         match[1]: float(match[2]) * UNIT_MS[match[3]] for match in LATENCY.finditer(output)
     }

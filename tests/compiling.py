@@ -51,9 +51,13 @@ class CompileChecks:
         # monkeypatch os.environ (a PATH without cargo, to test `rust-api doctor`), and a step
         # started during one of those would not find cargo.
         env = checks.cargo_env()
+        # The real step runner, likewise: tests of the CLI replace `checks.run_step` with a
+        # fake that records its calls, and a step started meanwhile would be faked (reported
+        # passing without running) and recorded in the fake's calls.
+        run_cargo = checks.run_step
 
         def run_step(project: Path, step: CargoStep) -> StepResult:
-            return checks.run_step(project, step, env=env)
+            return run_cargo(project, step, env=env)
 
         verifier = Verifier(checks.projects_dir(), keep=True, template=template, runner=run_step)
         return cls(verifier.start(variants, jobs()), started)

@@ -58,17 +58,17 @@ def test_cargo_env_sets_target_dir_and_no_colour_and_keeps_the_rest() -> None:
 
 
 def test_sccache_wraps_rustc_when_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(checks.shutil, "which", lambda name: f"/opt/bin/{name}")
+    monkeypatch.setattr(checks, "sccache_on_path", lambda: True)
     assert checks.cargo_env({})["RUSTC_WRAPPER"] == "sccache"
 
 
 def test_sccache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(checks.shutil, "which", lambda name: f"/opt/bin/{name}")
+    monkeypatch.setattr(checks, "sccache_on_path", lambda: True)
     assert "RUSTC_WRAPPER" not in checks.cargo_env({"RUST_API_NO_SCCACHE": "1"})
 
 
 def test_without_sccache_rustc_is_not_wrapped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(checks.shutil, "which", lambda name: None)
+    monkeypatch.setattr(checks, "sccache_on_path", lambda: False)
     assert "RUSTC_WRAPPER" not in checks.cargo_env({})
 
 

@@ -158,7 +158,13 @@ def render_for_compiling(
 def use_sccache(environ: Mapping[str, str] | None = None) -> bool:
     """Whether to wrap rustc in sccache: it is on PATH and `$RUST_API_NO_SCCACHE` is unset."""
     environ = os.environ if environ is None else environ
-    return NO_SCCACHE_ENV not in environ and shutil.which("sccache") is not None
+    return NO_SCCACHE_ENV not in environ and sccache_on_path()
+
+
+def sccache_on_path() -> bool:
+    """Whether `sccache` is on PATH (its own function, so tests replace it rather than
+    `shutil.which`, which the compile checks running in the background also use)."""
+    return shutil.which("sccache") is not None
 
 
 def cargo_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:

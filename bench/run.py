@@ -311,8 +311,13 @@ def measure(
         load=load,
         rss_idle_mb=idle,
         rss_after_mb=rss_mb(process.pid),
-        binary_mb=binary.stat().st_size / 1e6 if binary else None,
+        binary_mb=size_mb(binary),
     )
+
+
+def size_mb(binary: Path | None) -> float | None:
+    """A binary's size in MB; None for a server that is not one (FastAPI)."""
+    return binary.stat().st_size / 1e6 if binary else None
 
 
 def variant_name(framework: str, db: str, library: str) -> str:
@@ -424,7 +429,7 @@ def bench_framework(
                 load=median_load(loads[scenario]),
                 rss_idle_mb=idle[scenario],
                 rss_after_mb=rss_mb(server.process.pid),
-                binary_mb=server.binary.stat().st_size / 1e6,
+                binary_mb=size_mb(server.binary),
             )
             for scenario, server in servers.items()
         }

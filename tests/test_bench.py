@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
+import time
 import tomllib
 from pathlib import Path
 from types import ModuleType
@@ -47,6 +49,7 @@ def test_wrk_figures_are_read_in_milliseconds(bench: ModuleType) -> None:
     assert load.p50_ms == pytest.approx(0.761)
     assert load.p99_ms == pytest.approx(1.87)
     assert load.errors == 3
+    assert load.requests == 792_331
 
 
 def test_unreadable_wrk_output_is_an_error(bench: ModuleType) -> None:
@@ -68,23 +71,49 @@ def test_bare_servers_take_their_versions_from_the_one_table(
 
 
 def test_targets_are_judged_from_the_figures(bench: ModuleType) -> None:
-    def row(name: str, scenario: str, rate: float, p99: float = 1.0, rss: float = 20.0) -> object:
-        return bench.Row(name, scenario, bench.Load(rate, 0.5, p99, 0), 8.0, rss, 6.0)
+    def row(
+        name: str,
+        scenario: str,
+        rate: float,
+        p99: float = 1.0,
+        rss: float = 20.0,
+        paced: bool = False,
+    ) -> object:
+        load = bench.Load(rate, 0.5, p99, 0, cpu_us=1e6 / rate)
+        return bench.Row(name, scenario, load, 8.0, rss, 6.0, paced)
 
     rows = [
-        row("axum (sqlite)", "/health/live, logs: info, JSON", 90_000),
+        row("axum (sqlite)", "/health/live, logs: info, JSON", 90_000, p99=5.0),
+        row("axum (sqlite)", "/health/live, logs: info, JSON", 30_000, p99=1.5, paced=True),
         row("axum (sqlite)", "/health/live, logs: off", 100_000),
         row("axum (sqlite)", "GET /api/v1/users/{id}, authenticated", 20_000, rss=45.0),
         row("bare axum", "/health/live, in turn with axum (sqlite)", 95_000),
         row("bare axum", "/health/live, in turn with axum (postgres)", 50_000),
         row("FastAPI (sqlite)", "GET /api/v1/users/{id}, authenticated", 6_000),
     ]
-    verdicts = {name: ok for name, _, ok in bench.targets(rows, ["axum"], ["sqlite"])}
+    judged = bench.targets(rows, ["axum"], ["sqlite"])
+    verdicts = {name: ok for name, _, ok in judged}
+    figures = {name: figure for name, figure, _ in judged}
     assert verdicts["axum (sqlite): /health/live >= 0.9x bare"]
+    assert figures["axum (sqlite): /health/live >= 0.9x bare"] == ("0.95x; CPU per request 0.95x")
     assert verdicts["axum (sqlite): JSON logs cost <= 15 %"]
     assert not verdicts["axum (sqlite): GET user >= 4x FastAPI"]
     assert not verdicts["axum (sqlite): RSS after load <= 40 MB"]
-    assert verdicts["axum (sqlite): /health/live p99 < 2 ms"]
+    # Judged at the steady rate: flat out, the p99 is the queue of 64 connections.
+    assert verdicts["axum (sqlite): /health/live p99 < 2 ms at a steady 32,000 req/s at most"]
+
+
+def test_steady_loads_have_their_own_table(bench: ModuleType) -> None:
+    flat = bench.Row("bare axum", "/health/live", bench.Load(70_000, 0.8, 4.9, 0), 4.0, 4.0, 0.9)
+    steady = bench.Row(
+        "bare axum", "/health/live", bench.Load(30_000, 0.2, 0.9, 0), 4.0, 4.0, 0.9, paced=True
+    )
+    assert "70,000" in bench.table([flat, steady])
+    assert "30,000" not in bench.table([flat, steady])
+    assert "| bare axum | /health/live | 30,000 | 0.20 | 0.90 | 0 | - |" in bench.steady_table(
+        [flat, steady]
+    )
+    assert "30,000" not in bench.chart([flat, steady])
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +167,11 @@ def test_rounds_are_summed_up_by_their_medians(bench: ModuleType) -> None:
     assert bench.median_load(loads) == bench.Load(
         requests_per_sec=90.0, p50_ms=0.5, p99_ms=4.0, errors=3
     )
+
+
+def test_the_cpu_time_of_a_server_is_read_from_proc(bench: ModuleType) -> None:
+    spent = bench.cpu_seconds(os.getpid())
+    deadline = time.monotonic() + 5
+    while bench.cpu_seconds(os.getpid()) == spent and time.monotonic() < deadline:
+        sum(range(100_000))
+    assert spent < bench.cpu_seconds(os.getpid()) < spent + 5

@@ -192,22 +192,19 @@ where
             static LINE: RefCell<String> = const { RefCell::new(String::new()) };
         }
         // Made in a `String` and handed over whole: every write to `writer` is a dynamic call.
-        LINE.with(|line| match line.try_borrow_mut() {
-            Ok(mut line) => {
-                line.clear();
-                write_line(&mut line, event, id.as_deref())?;
-                let written = writer.write_str(&line);
-                // A rare long line (a large error) does not hold its memory for good.
-                if line.capacity() > LINE_CAPACITY_KEPT {
-                    line.shrink_to(LINE_CAPACITY_KEPT);
-                }
-                written
+        LINE.with(|kept| {
+            // A line logged while this thread's is being made gets a `String` of its own.
+            let mut fresh = String::new();
+            let mut borrowed = kept.try_borrow_mut();
+            let line = borrowed.as_deref_mut().unwrap_or(&mut fresh);
+            line.clear();
+            write_line(line, event, id.as_deref())?;
+            let written = writer.write_str(line);
+            // A rare long line (a large error) does not hold its memory for good.
+            if line.capacity() > LINE_CAPACITY_KEPT {
+                line.shrink_to(LINE_CAPACITY_KEPT);
             }
-            Err(_) => {
-                let mut line = String::new();
-                write_line(&mut line, event, id.as_deref())?;
-                writer.write_str(&line)
-            }
+            written
         })
     }
 }

@@ -138,10 +138,22 @@ def rss_mb(pid: int) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of the process, all its threads."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    # utime and stime are the 14th and 15th fields; the split starts at the 3rd.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User and system CPU time of the process and of the processes it started (uvicorn's
+    workers), all their threads."""
+    ticks = 0
+    parents = {pid}
+    for stat in sorted(Path("/proc").glob("[0-9]*/stat"), key=lambda path: int(path.parent.name)):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process has exited since the listing
+            continue
+        # The split starts at the 3rd field: the parent is the 4th, utime and stime the 14th
+        # and 15th. A child has a higher pid than its parent, unless pids wrapped around.
+        process, parent = int(stat.parent.name), int(fields[1])
+        if process in parents or parent in parents:
+            parents.add(process)
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
 import sys
 import time
 import tomllib
@@ -177,3 +178,17 @@ def test_the_cpu_time_of_a_server_is_read_from_proc(bench: ModuleType) -> None:
     while bench.cpu_seconds(os.getpid()) == spent and time.monotonic() < deadline:
         sum(range(100_000))
     assert spent < bench.cpu_seconds(os.getpid()) < spent + 5
+
+
+def test_the_cpu_time_of_a_server_includes_its_worker_processes(bench: ModuleType) -> None:
+    busy = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass\n"
+    code = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {busy!r}])"
+    parent = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 10
+        while bench.cpu_seconds(parent.pid) < 0.3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # The parent only waits: the CPU time is its child's.
+        assert bench.cpu_seconds(parent.pid) >= 0.3
+    finally:
+        parent.wait(timeout=10)

@@ -7,12 +7,14 @@ For each framework it renders the variant (jwt, metrics on), builds it in releas
 bare hello-world of the same framework (versions from extensions/versions.toml), starts each
 on loopback and drives it with wrk from the same machine, then does the same with the FastAPI +
 uvicorn service of bench/fastapi on the same database. It prints requests per second, p50/p99
-latency, idle RSS, RSS after load, binary size and the ratios the targets are stated in
-(docs/benchmarks.md). With --rounds, the variant (with each log setting) and the bare server
-run at once and take the /health/live load in turn, round after round, and the medians are
-kept: the machine's slow spells fall on all of them alike. Needs wrk (`apt-get install wrk`)
-and the `bench` extra (`pip install -e '.[bench]'`). Every request loop is bounded by
---duration.
+latency, the server's CPU time per request, idle RSS, RSS after load, binary size and the
+ratios the targets are stated in (docs/benchmarks.md); then /health/live's latency at a steady
+rate (bench/paced.lua: each connection pauses PAUSE_MS between an answer and its next request),
+where the p99 target is judged. With --rounds, the variant (with each log setting) and the
+bare server run at once and take the /health/live loads in turn, round after round, and the
+medians are kept: the machine's slow spells fall on all of them alike. Needs wrk
+(`apt-get install wrk`) and the `bench` extra (`pip install -e '.[bench]'`). Every request
+loop is bounded by --duration.
 """
 
 from __future__ import annotations

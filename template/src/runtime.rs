@@ -19,8 +19,8 @@ pub fn build(max_connections: u32) -> io::Result<Runtime> {
         .build()
 }
 
-/// How many threads may run blocking work at once.
-fn blocking_threads(max_connections: u32) -> usize {
+/// How many threads may run blocking work at once (on actix-web, in each worker).
+pub fn blocking_threads(max_connections: u32) -> usize {
     usize::try_from(max_connections)
         .unwrap_or(usize::MAX)
         .saturating_add(BLOCKING_THREADS_BESIDE_CONNECTIONS)

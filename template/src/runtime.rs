@@ -19,11 +19,17 @@ pub fn build(max_connections: u32) -> io::Result<Runtime> {
         .build()
 }
 
-/// How many threads may run blocking work at once (on actix-web, in each worker).
+/// How many threads may run blocking work at once.
 pub fn blocking_threads(max_connections: u32) -> usize {
     usize::try_from(max_connections)
         .unwrap_or(usize::MAX)
         .saturating_add(BLOCKING_THREADS_BESIDE_CONNECTIONS)
+}
+
+/// The share of that bound for each of `workers` runtimes that have a pool of their own (as
+/// actix-web's workers do), so that together they stay within the bound, give or take rounding.
+pub fn blocking_threads_per_worker(max_connections: u32, workers: usize) -> usize {
+    blocking_threads(max_connections).div_ceil(workers.max(1))
 }
 
 #[cfg(test)]
@@ -58,5 +64,22 @@ mod tests {
         });
         let most = most.load(Ordering::SeqCst);
         assert!((2..=bound).contains(&most), "{most} at once, bound {bound}");
+    }
+
+    #[test]
+    fn workers_share_the_bound_between_them() {
+        for max_connections in [1, 8, 64] {
+            let bound = blocking_threads(max_connections);
+            for workers in 1..=16 {
+                let each = blocking_threads_per_worker(max_connections, workers);
+                assert!(each >= 1, "{workers} workers get no thread");
+                assert!(each * workers >= bound, "{workers} workers of {each} fall short");
+                assert!(
+                    each * workers < bound + workers,
+                    "{workers} workers of {each} exceed the bound {bound}"
+                );
+            }
+        }
+        assert_eq!(blocking_threads_per_worker(8, 0), blocking_threads(8));
     }
 }

@@ -73,7 +73,10 @@ mod tests {
             for workers in 1..=16 {
                 let each = blocking_threads_per_worker(max_connections, workers);
                 assert!(each >= 1, "{workers} workers get no thread");
-                assert!(each * workers >= bound, "{workers} workers of {each} fall short");
+                assert!(
+                    each * workers >= bound,
+                    "{workers} workers of {each} fall short"
+                );
                 assert!(
                     each * workers < bound + workers,
                     "{workers} workers of {each} exceed the bound {bound}"

@@ -9,7 +9,6 @@ use std::task::Poll;
 use std::time::Duration;
 
 use futures_util::FutureExt;
-use tokio::time::Instant;
 
 /// How a guarded handling ended.
 #[derive(Debug)]
@@ -22,15 +21,16 @@ pub enum Outcome<T> {
     TimedOut,
 }
 
-/// Runs `handling`, catching a panic, for at most `timeout`.
+/// Runs `handling`, catching a panic, for at most `timeout` from its first wait.
 pub async fn run<F: Future>(timeout: Duration, handling: F) -> Outcome<F::Output> {
-    let deadline = Instant::now() + timeout;
     let mut guarded = pin!(AssertUnwindSafe(handling).catch_unwind());
     // Most answers are ready when first asked (they wait for no I/O) and need no timer: arming
-    // one takes the lock of the runtime's timer wheel, which every worker thread shares.
+    // one takes the lock of the runtime's timer wheel, which every worker thread shares. Nor
+    // do they read the clock: the timeout starts when the handling first waits, after the
+    // first poll's own work (which no timer could interrupt anyway).
     let finished = match poll_fn(|context| Poll::Ready(guarded.as_mut().poll(context))).await {
         Poll::Ready(finished) => finished,
-        Poll::Pending => match tokio::time::timeout_at(deadline, guarded).await {
+        Poll::Pending => match tokio::time::timeout(timeout, guarded).await {
             Ok(finished) => finished,
             Err(_) => return Outcome::TimedOut,
         },

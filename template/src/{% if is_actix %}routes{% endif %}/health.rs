@@ -1,3 +1,4 @@
+use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -16,8 +17,10 @@ pub fn configure(config: &mut ServiceConfig) {
     operation_id = "live",
     responses((status = 200, description = "The process is up", body = Liveness))
 )]
-async fn live() -> web::Json<Liveness> {
-    web::Json(Liveness::UP)
+async fn live() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(Liveness::UP_JSON)
 }
 
 /// The process can serve: it is not shutting down and its database answers.

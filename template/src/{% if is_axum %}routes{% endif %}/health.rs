@@ -1,6 +1,6 @@
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -21,8 +21,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     operation_id = "live",
     responses((status = 200, description = "The process is up", body = Liveness))
 )]
-async fn live() -> Json<Liveness> {
-    Json(Liveness::UP)
+async fn live() -> ([(HeaderName, HeaderValue); 1], &'static str) {
+    let json = HeaderValue::from_static("application/json");
+    ([(header::CONTENT_TYPE, json)], Liveness::UP_JSON)
 }
 
 /// The process can serve: it is not shutting down and its database answers.

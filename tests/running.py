@@ -145,8 +145,15 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve(binary: Path, project: Path, database_url: str, scratch: Path) -> Iterator[Server]:
-    """Runs `binary serve` with the project's configuration on a free port until ready."""
+def serve(
+    binary: Path,
+    project: Path,
+    database_url: str,
+    scratch: Path,
+    settings: Mapping[str, str] | None = None,
+) -> Iterator[Server]:
+    """Runs `binary serve` with the project's configuration on a free port until ready; the
+    environment's `settings` override the defaults below (logs at warn, readable)."""
     port = free_port()
     env = {
         **os.environ,
@@ -167,6 +174,7 @@ def serve(binary: Path, project: Path, database_url: str, scratch: Path) -> Iter
                 "REGISTRATIONS_PER_CLIENT",
             )
         },
+        **(settings or {}),
     }
     log = scratch / "server.log"
     with log.open("w") as output:

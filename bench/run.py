@@ -3,19 +3,20 @@
     python bench/run.py                      # axum and actix-web on SQLite, 10 s per load
     python bench/run.py --database sqlite --database postgres --duration 10 --rounds 3 --write-docs
 
-For each framework it renders the variant (jwt, metrics on), builds it in release, builds a
-bare hello-world of the same framework (versions from extensions/versions.toml), starts each
-on loopback and drives it with wrk from the same machine, then does the same with the FastAPI +
-uvicorn service of bench/fastapi on the same database. It prints requests per second, p50/p99
-latency, the server's CPU time per request, idle RSS, RSS after load, binary size and the
-ratios the targets are stated in (docs/benchmarks.md); then /health/live's latency at a steady
-rate (bench/paced.lua: each connection pauses PAUSE_MS between an answer and its next request),
-where the p99 target is judged. With --rounds, the variant (with each log setting) and the
-bare server run at once and take the /health/live loads in turn, round after round (forward,
-then backward), and the medians are kept; a ratio is the median of the rounds' ratios, each of
-two loads a few seconds apart, so the machine's slow spells fall on both sides of it. Needs wrk
-(`apt-get install wrk`) and the `bench` extra (`pip install -e '.[bench]'`). Every request
-loop is bounded by --duration.
+For each framework it renders the variant (jwt, metrics on), builds it in release, builds a bare
+hello-world of the same framework (versions from extensions/versions.toml) and the same bare
+server answering with the contract's headers (bench/bare/*/contract.rs: what the headers cost on
+their own), starts each on loopback and drives it with wrk from the same machine, then does the
+same with the FastAPI + uvicorn service of bench/fastapi on the same database. It prints
+requests per second, p50/p99 latency, the server's CPU time per request, idle RSS, RSS after
+load, binary size and the ratios the targets are stated in (docs/benchmarks.md); then
+/health/live's latency at a steady rate (bench/paced.lua: each connection pauses PAUSE_MS
+between an answer and its next request), where the p99 target is judged. With --rounds, the
+variant (with each log setting) and the two bare servers run at once and take the /health/live
+loads in turn, round after round (forward, then backward), and the medians are kept; a ratio is
+the median of the rounds' ratios, each of two loads a few seconds apart, so the machine's slow
+spells fall on both sides of it. Needs wrk (`apt-get install wrk`) and the `bench` extra
+(`pip install -e '.[bench]'`). Every request loop is bounded by --duration.
 """
 
 from __future__ import annotations
@@ -310,7 +311,21 @@ def bare_project(framework: str, workdir: Path) -> Path:
     write_if_changed(
         project / "src" / "main.rs", (BENCH / "bare" / framework / "main.rs").read_text()
     )
+    (project / "src" / "bin").mkdir(exist_ok=True)
+    write_if_changed(
+        project / "src" / "bin" / f"{contract_binary(framework)}.rs",
+        (BENCH / "bare" / framework / "contract.rs").read_text(),
+    )
     return project
+
+
+def contract_binary(framework: str) -> str:
+    """The bare crate's second server: the bare one answering with the contract's headers."""
+    return f"bare-{framework}-contract"
+
+
+def contract_name(framework: str) -> str:
+    return f"bare {framework} + contract headers"
 
 
 def write_if_changed(path: Path, text: str) -> None:
@@ -415,9 +430,12 @@ def build_variant(framework: str, db: str, library: str, workdir: Path) -> tuple
     return project, cargo_release(project, crate, workdir / "bin" / slug)
 
 
-def build_bare(framework: str, workdir: Path) -> tuple[Path, Path]:
+def build_bare(framework: str, workdir: Path) -> tuple[Path, Path, Path]:
+    """The bare crate and its two servers: (project, bare, bare with the contract's headers)."""
     bare = bare_project(framework, workdir)
-    return bare, cargo_release(bare, f"bare-{framework}", workdir / "bin" / f"bare-{framework}")
+    plain = cargo_release(bare, f"bare-{framework}", workdir / "bin" / f"bare-{framework}")
+    contract = contract_binary(framework)
+    return bare, plain, cargo_release(bare, contract, workdir / "bin" / contract)
 
 
 @dataclass
@@ -481,55 +499,61 @@ def median_load(loads: list[Load]) -> Load:
 def bench_framework(
     framework: str, db: str, library: str, duration: int, rounds: int, workdir: Path
 ) -> list[Row]:
-    """The variant with each log setting and the bare server, all running at once and loaded
-    in turn, `rounds` times: a slow spell of the machine falls on all of them alike, and the
-    medians leave it out. Then the authenticated read, on the production settings."""
+    """The variant with each log setting and the two bare servers (plain, and with the
+    contract's headers), all running at once and loaded in turn, `rounds` times: a slow spell
+    of the machine falls on all of them alike, and the medians leave it out. Then the
+    authenticated read, on the production settings."""
     project, binary = build_variant(framework, db, library, workdir)
-    bare, bare_binary = build_bare(framework, workdir)
+    bare, bare_binary, contract_binary_path = build_bare(framework, workdir)
     name = variant_name(framework, db, library)
+    beside = bare_scenario(name)
     with ExitStack() as running:
-        servers: dict[str, Server] = {}
+        # Keyed by (server, scenario): the two bare servers share their scenario.
+        servers: dict[tuple[str, str], Server] = {}
         for logs, label in LOGS.items():
             url = running.enter_context(database(db, workdir, f"{framework}-{db}-{logs}"))
             port = free_port()
             env = variant_env(url, port, logs)
             process = running.enter_context(serving([str(binary)], env, port, project))
-            servers[f"/health/live, {label}"] = Server(
+            servers[name, f"/health/live, {label}"] = Server(
                 name, process, f"http://127.0.0.1:{port}", binary
             )
-        port = free_port()
-        process = running.enter_context(serving([str(bare_binary)], bare_env(port), port, bare))
-        beside = bare_scenario(name)
-        servers[beside] = Server(
-            f"bare {framework}", process, f"http://127.0.0.1:{port}", bare_binary
-        )
-        idle = {scenario: rss_mb(server.process.pid) for scenario, server in servers.items()}
-        loads: dict[tuple[str, bool], list[Load]] = {
-            (scenario, paced): [] for scenario in servers for paced in (False, True)
+        for server_name, bare_build in (
+            (f"bare {framework}", bare_binary),
+            (contract_name(framework), contract_binary_path),
+        ):
+            port = free_port()
+            process = running.enter_context(serving([str(bare_build)], bare_env(port), port, bare))
+            servers[server_name, beside] = Server(
+                server_name, process, f"http://127.0.0.1:{port}", bare_build
+            )
+        idle = {key: rss_mb(server.process.pid) for key, server in servers.items()}
+        loads: dict[tuple[tuple[str, str], bool], list[Load]] = {
+            (key, paced): [] for key in servers for paced in (False, True)
         }
         for turn in turns(list(servers), rounds):
             for paced in (False, True):
-                for scenario in turn:
-                    server = servers[scenario]
+                for key in turn:
+                    server = servers[key]
                     url = f"{server.base}/health/live"
-                    loads[scenario, paced].append(
+                    loads[key, paced].append(
                         load_server(server.process.pid, url, duration, paced=paced)
                     )
         rows = {
-            (scenario, paced): Row(
+            (key, paced): Row(
                 name=server.name,
-                scenario=scenario,
-                load=median_load(loads[scenario, paced]),
-                rss_idle_mb=idle[scenario],
+                scenario=key[1],
+                load=median_load(loads[key, paced]),
+                rss_idle_mb=idle[key],
                 rss_after_mb=rss_mb(server.process.pid),
                 binary_mb=size_mb(server.binary),
                 paced=paced,
-                rounds=[load.requests_per_sec for load in loads[scenario, paced]],
+                rounds=[load.requests_per_sec for load in loads[key, paced]],
             )
-            for scenario, server in servers.items()
+            for key, server in servers.items()
             for paced in (False, True)
         }
-        production = servers[f"/health/live, {LOGS['production']}"]
+        production = servers[name, f"/health/live, {LOGS['production']}"]
         user, token = sign_up(production.base)
         users = measure(
             name,
@@ -540,10 +564,17 @@ def bench_framework(
             binary,
             token,
         )
-    health = [f"/health/live, {LOGS['production']}", f"/health/live, {LOGS['off']}", beside]
-    return [rows[health[0], False], users, rows[health[1], False], rows[beside, False]] + [
-        rows[scenario, True] for scenario in health
+    health = [
+        (name, f"/health/live, {LOGS['production']}"),
+        (name, f"/health/live, {LOGS['off']}"),
+        (f"bare {framework}", beside),
+        (contract_name(framework), beside),
     ]
+    return (
+        [rows[health[0], False], users]
+        + [rows[key, False] for key in health[1:]]
+        + [rows[key, True] for key in health]
+    )
 
 
 def bench_fastapi(db: str, duration: int, workdir: Path) -> list[Row]:
@@ -598,6 +629,18 @@ def cpu_ratio(row: Row, bare: Row) -> str:
     return f"; CPU per request {bare.load.cpu_us / row.load.cpu_us:.2f}x"
 
 
+def contract_share(rows: list[Row], framework: str, name: str, health: Row, bare: Row) -> str:
+    """How much of the gap the contract's headers make on their own, when the bare server
+    with them took its turns too: its ratio to the bare server, and the variant's to it."""
+    floor = [r for r in rows if r.name == contract_name(framework) and r.scenario == bare.scenario]
+    if not floor:
+        return ""
+    return (
+        f"; bare with the contract's headers {Ratio.of(floor[0], bare)}, "
+        f"the variant against it {Ratio.of(health, floor[0])}"
+    )
+
+
 def targets(
     rows: list[Row],
     frameworks: list[str],
@@ -623,7 +666,8 @@ def targets(
             results.append(
                 (
                     f"{name}: /health/live >= 0.9x bare",
-                    f"{ratio}{cpu_ratio(health, bare)}; logs off {without_logs}",
+                    f"{ratio}{cpu_ratio(health, bare)}; logs off {without_logs}"
+                    + contract_share(rows, framework, name, health, bare),
                     ratio.median >= 0.9,
                 )
             )

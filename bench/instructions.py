@@ -136,7 +136,7 @@ def measure(
     workdir = target_dir().parent / "bench"
     workdir.mkdir(parents=True, exist_ok=True)
     project, binary = run.build_variant(framework, db, library, workdir)
-    bare, bare_binary, contract_binary = run.build_bare(framework, workdir)
+    bare, bare_binary = run.build_bare(framework, workdir)
     name = run.variant_name(framework, db, library)
     counts = []
     for logs, label in run.LOGS.items():
@@ -154,7 +154,7 @@ def measure(
     figure = per_request(bare_binary, run.bare_env, bare, warm_up, requests, keep, label="bare")
     counts.append(Count(f"bare {framework}", "/health/live", figure))
     figure = per_request(
-        contract_binary, run.bare_env, bare, warm_up, requests, keep, label="contract"
+        bare_binary, run.contract_bare_env, bare, warm_up, requests, keep, label="contract"
     )
     counts.append(Count(run.contract_name(framework), "/health/live", figure))
     return counts

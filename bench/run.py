@@ -4,19 +4,19 @@
     python bench/run.py --database sqlite --database postgres --duration 10 --rounds 3 --write-docs
 
 For each framework it renders the variant (jwt, metrics on), builds it in release, builds a bare
-hello-world of the same framework (versions from extensions/versions.toml) and the same bare
-server answering with the contract's headers (bench/bare/*/contract.rs: what the headers cost on
-their own), starts each on loopback and drives it with wrk from the same machine, then does the
-same with the FastAPI + uvicorn service of bench/fastapi on the same database. It prints
-requests per second, p50/p99 latency, the server's CPU time per request, idle RSS, RSS after
-load, binary size and the ratios the targets are stated in (docs/benchmarks.md); then
-/health/live's latency at a steady rate (bench/paced.lua: each connection pauses PAUSE_MS
-between an answer and its next request), where the p99 target is judged. With --rounds, the
-variant (with each log setting) and the two bare servers run at once and take the /health/live
-loads in turn, round after round (forward, then backward), and the medians are kept; a ratio is
-the median of the rounds' ratios, each of two loads a few seconds apart, so the machine's slow
-spells fall on both sides of it. Needs wrk (`apt-get install wrk`) and the `bench` extra
-(`pip install -e '.[bench]'`). Every request loop is bounded by --duration.
+hello-world of the same framework (versions from extensions/versions.toml), which answers with
+the contract's headers too when told to (bench/bare/contract.rs: what the headers cost on their
+own), starts each on loopback and drives it with wrk from the same machine, then does the same
+with the FastAPI + uvicorn service of bench/fastapi on the same database. It prints requests per
+second, p50/p99 latency, the server's CPU time per request, idle RSS, RSS after load, binary
+size and the ratios the targets are stated in (docs/benchmarks.md); then /health/live's latency
+at a steady rate (bench/paced.lua: each connection pauses PAUSE_MS between an answer and its
+next request), where the p99 target is judged. With --rounds, the variant (with each log
+setting) and the two bare servers run at once and take the /health/live loads in turn, round
+after round (forward, then backward), and the medians are kept; a ratio is the median of the
+rounds' ratios, each of two loads a few seconds apart, so the machine's slow spells fall on both
+sides of it. Needs wrk (`apt-get install wrk`) and the `bench` extra (`pip install -e
+'.[bench]'`). Every request loop is bounded by --duration.
 """
 
 from __future__ import annotations
@@ -311,20 +311,12 @@ def bare_project(framework: str, workdir: Path) -> Path:
     write_if_changed(
         project / "src" / "main.rs", (BENCH / "bare" / framework / "main.rs").read_text()
     )
-    (project / "src" / "bin").mkdir(exist_ok=True)
-    write_if_changed(
-        project / "src" / "bin" / f"{contract_binary(framework)}.rs",
-        (BENCH / "bare" / framework / "contract.rs").read_text(),
-    )
+    write_if_changed(project / "src" / "contract.rs", (BENCH / "bare" / "contract.rs").read_text())
     return project
 
 
-def contract_binary(framework: str) -> str:
-    """The bare crate's second server: the bare one answering with the contract's headers."""
-    return f"bare-{framework}-contract"
-
-
 def contract_name(framework: str) -> str:
+    """The bare server in its second mode, answering with the contract's headers."""
     return f"bare {framework} + contract headers"
 
 
@@ -415,6 +407,11 @@ def bare_env(port: int) -> dict[str, str]:
     return {"PORT": str(port)}
 
 
+def contract_bare_env(port: int) -> dict[str, str]:
+    """The bare server answering with the contract's headers (bench/bare/contract.rs)."""
+    return {**bare_env(port), "BARE_CONTRACT_HEADERS": "1"}
+
+
 def build_variant(framework: str, db: str, library: str, workdir: Path) -> tuple[Path, Path]:
     """Renders (identical files stay untouched) and builds the variant: (project, binary)."""
     answers = {
@@ -430,12 +427,9 @@ def build_variant(framework: str, db: str, library: str, workdir: Path) -> tuple
     return project, cargo_release(project, crate, workdir / "bin" / slug)
 
 
-def build_bare(framework: str, workdir: Path) -> tuple[Path, Path, Path]:
-    """The bare crate and its two servers: (project, bare, bare with the contract's headers)."""
+def build_bare(framework: str, workdir: Path) -> tuple[Path, Path]:
     bare = bare_project(framework, workdir)
-    plain = cargo_release(bare, f"bare-{framework}", workdir / "bin" / f"bare-{framework}")
-    contract = contract_binary(framework)
-    return bare, plain, cargo_release(bare, contract, workdir / "bin" / contract)
+    return bare, cargo_release(bare, f"bare-{framework}", workdir / "bin" / f"bare-{framework}")
 
 
 @dataclass
@@ -504,7 +498,7 @@ def bench_framework(
     of the machine falls on all of them alike, and the medians leave it out. Then the
     authenticated read, on the production settings."""
     project, binary = build_variant(framework, db, library, workdir)
-    bare, bare_binary, contract_binary_path = build_bare(framework, workdir)
+    bare, bare_binary = build_bare(framework, workdir)
     name = variant_name(framework, db, library)
     beside = bare_scenario(name)
     with ExitStack() as running:
@@ -518,14 +512,14 @@ def bench_framework(
             servers[name, f"/health/live, {label}"] = Server(
                 name, process, f"http://127.0.0.1:{port}", binary
             )
-        for server_name, bare_build in (
-            (f"bare {framework}", bare_binary),
-            (contract_name(framework), contract_binary_path),
+        for server_name, env_for in (
+            (f"bare {framework}", bare_env),
+            (contract_name(framework), contract_bare_env),
         ):
             port = free_port()
-            process = running.enter_context(serving([str(bare_build)], bare_env(port), port, bare))
+            process = running.enter_context(serving([str(bare_binary)], env_for(port), port, bare))
             servers[server_name, beside] = Server(
-                server_name, process, f"http://127.0.0.1:{port}", bare_build
+                server_name, process, f"http://127.0.0.1:{port}", bare_binary
             )
         idle = {key: rss_mb(server.process.pid) for key, server in servers.items()}
         loads: dict[tuple[tuple[str, str], bool], list[Load]] = {

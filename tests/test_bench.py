@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -259,30 +261,35 @@ def test_rounds_are_summed_up_by_their_medians(bench: ModuleType) -> None:
     )
 
 
-def test_the_cpu_time_of_a_server_is_read_from_proc(bench: ModuleType) -> None:
-    # A busy process of the test's own, with no children: the test runner's own process has
-    # children (the compile checks' cargo) whose time leaves the sum when they exit.
-    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+@contextmanager
+def python(code: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A Python process of the test's own running `code`, ended when the block is left."""
+    process = subprocess.Popen([sys.executable, "-c", code])
     try:
+        yield process
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def test_the_cpu_time_of_a_server_is_read_from_proc(bench: ModuleType) -> None:
+    # A busy process with no children: the test runner's own process has children (the
+    # compile checks' cargo) whose time leaves the sum when they exit.
+    with python("while True: pass") as busy:
         spent = bench.cpu_seconds(busy.pid)
         deadline = time.monotonic() + 5
         while bench.cpu_seconds(busy.pid) == spent and time.monotonic() < deadline:
             time.sleep(0.05)
         assert spent < bench.cpu_seconds(busy.pid) < spent + 6
-    finally:
-        busy.kill()
-        busy.wait()
 
 
 def test_the_cpu_time_of_a_server_includes_its_worker_processes(bench: ModuleType) -> None:
     busy = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass\n"
-    code = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {busy!r}])"
-    parent = subprocess.Popen([sys.executable, "-c", code])
-    try:
+    with python(
+        f"import subprocess, sys; subprocess.run([sys.executable, '-c', {busy!r}])"
+    ) as parent:
         deadline = time.monotonic() + 10
         while bench.cpu_seconds(parent.pid) < 0.3 and time.monotonic() < deadline:
             time.sleep(0.05)
         # The parent only waits: the CPU time is its child's.
         assert bench.cpu_seconds(parent.pid) >= 0.3
-    finally:
-        parent.wait(timeout=10)

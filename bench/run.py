@@ -65,6 +65,8 @@ STEADY_SHARE, STEADY_NAME = 1 / 3, "third"
 def steady_pause_ms(bare_rate: float) -> float:
     """The pause after each answer at which 64 connections offer at most `STEADY_SHARE` of
     `bare_rate` requests a second (less by the time each request takes)."""
+    if bare_rate <= 0:
+        raise RuntimeError("the bare server answered nothing flat out: no steady rate to set")
     return CONNECTIONS * 1000 / (STEADY_SHARE * bare_rate)
 
 

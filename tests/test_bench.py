@@ -257,6 +257,8 @@ def test_the_steady_rate_is_a_third_of_what_the_bare_server_answered_flat_out(
     # 64 connections pausing 3.2 ms offer at most 20,000 requests a second: a third of 60,000.
     assert bench.steady_pause_ms(60_000) == pytest.approx(3.2)
     assert bench.steady_pause_ms(120_000) == pytest.approx(1.6)
+    with pytest.raises(RuntimeError, match="answered nothing"):
+        bench.steady_pause_ms(0)
 
 
 def test_a_pause_with_a_fraction_is_spread_over_whole_milliseconds() -> None:

@@ -152,7 +152,7 @@ def measure(
             )
             counts.append(Count(name, f"/health/live, {label}", figure))
     figure = per_request(bare_binary, run.bare_env, bare, warm_up, requests, keep, label="bare")
-    counts.append(Count(f"bare {framework}", "/health/live", figure))
+    counts.append(Count(run.bare_name(framework), "/health/live", figure))
     figure = per_request(
         bare_binary, run.contract_bare_env, bare, warm_up, requests, keep, label="contract"
     )
@@ -167,7 +167,7 @@ def report(counts: list[Count]) -> str:
     ]
     for count in counts:
         framework = count.name.removeprefix("bare ").split(" ")[0]
-        bare = next(c for c in counts if c.name == f"bare {framework}")
+        bare = next(c for c in counts if c.name == run.bare_name(framework))
         ratio = bare.instructions_per_request / count.instructions_per_request
         lines.append(
             f"| {count.name} | {count.scenario} | {count.instructions_per_request:,.0f} "

@@ -332,9 +332,14 @@ def bare_project(framework: str, workdir: Path) -> Path:
     return project
 
 
+def bare_name(framework: str) -> str:
+    """The bare server of `framework`, as its rows and targets name it."""
+    return f"bare {framework}"
+
+
 def contract_name(framework: str) -> str:
     """The bare server in its second mode, answering with the contract's headers."""
-    return f"bare {framework} + contract headers"
+    return f"{bare_name(framework)} + contract headers"
 
 
 def write_if_changed(path: Path, text: str) -> None:
@@ -532,7 +537,7 @@ def bench_framework(
                 name, process, f"http://127.0.0.1:{port}", binary
             )
         for server_name, env_for in (
-            (f"bare {framework}", bare_env),
+            (bare_name(framework), bare_env),
             (contract_name(framework), contract_bare_env),
         ):
             port = free_port()
@@ -549,7 +554,7 @@ def bench_framework(
             for key in turn:
                 loads[key, False].append(load_server(servers[key].process.pid, urls[key], duration))
             # The steady rate of this round: a share of what the bare server just answered.
-            bare_rate = loads[(f"bare {framework}", beside), False][-1].requests_per_sec
+            bare_rate = loads[(bare_name(framework), beside), False][-1].requests_per_sec
             pause = steady_pause_ms(bare_rate)
             for key in turn:
                 loads[key, True].append(
@@ -583,7 +588,7 @@ def bench_framework(
     health = [
         (name, f"/health/live, {LOGS['production']}"),
         (name, f"/health/live, {LOGS['off']}"),
-        (f"bare {framework}", beside),
+        (bare_name(framework), beside),
         (contract_name(framework), beside),
     ]
     return (
@@ -673,9 +678,9 @@ def targets(
             quiet = find(rows, name, "/health/live, logs: off")
             users = find(rows, name, "GET")
             # The bare server that took its turns with this variant.
-            bare = find(rows, f"bare {framework}", bare_scenario(name))
+            bare = find(rows, bare_name(framework), bare_scenario(name))
             steady = find(rows, name, "/health/live, logs: info", paced=True)
-            bare_steady = find(rows, f"bare {framework}", bare_scenario(name), paced=True)
+            bare_steady = find(rows, bare_name(framework), bare_scenario(name), paced=True)
             # Each round's ratio, of loads a few seconds apart: the machine's slow spells,
             # which move one server's rounds by 15 % and more, fall on both sides of it.
             ratio = Ratio.of(health, bare)

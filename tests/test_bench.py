@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from lupa.luajit21 import LuaRuntime
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -264,8 +265,6 @@ def test_the_steady_rate_is_a_third_of_what_the_bare_server_answered_flat_out(
 def test_a_pause_with_a_fraction_is_spread_over_whole_milliseconds() -> None:
     # wrk's delay hook waits whole milliseconds; bench/paced.lua's delays, run here by the
     # LuaJIT that wrk embeds, must be whole and average the pause it is given.
-    from lupa.luajit21 import LuaRuntime
-
     lua = LuaRuntime()
     lua.execute((ROOT / "bench" / "paced.lua").read_text())
     lua.globals().init(lua.table("2.5"))

@@ -157,9 +157,9 @@ static REQUEST_LINES: OnceLock<Arc<BufferedStdout>> = OnceLock::new();
 /// filter's call (`RUST_LOG`, the configured filter). Under any other subscriber (the readable
 /// format, or a test's) it is an ordinary event.
 pub fn log_request(method: &str, route: &str, status: u16, latency: Duration) {
-    // To the microsecond, so that the line reads 0.057 rather than 0.057377000000000004.
-    let latency_ms = latency.as_micros() as f64 / 1000.0;
     let Some(stdout) = REQUEST_LINES.get() else {
+        // To the microsecond, so that the line reads 0.057 rather than 0.057377000000000004.
+        let latency_ms = latency.as_micros() as f64 / 1000.0;
         tracing::info!(
             message = REQUEST_COMPLETED,
             method,
@@ -176,7 +176,7 @@ pub fn log_request(method: &str, route: &str, status: u16, latency: Duration) {
     // A line that cannot be made (a clock past chrono's years) is dropped, as the subscriber
     // drops it; nowhere to report a failed write to stdout either.
     let _ = with_line(|line| {
-        write_request_line(line, id.as_deref(), method, route, status, latency_ms)?;
+        write_request_line(line, id.as_deref(), method, route, status, latency)?;
         let mut writer = stdout.as_ref();
         let _ = writer.write_all(line.as_bytes());
         Ok(())
@@ -192,7 +192,7 @@ fn write_request_line(
     method: &str,
     route: &str,
     status: u16,
-    latency_ms: f64,
+    latency: Duration,
 ) -> fmt::Result {
     write_line_start(line, id, &tracing::Level::INFO)?;
     line.push_str("\"message\":\"");
@@ -204,9 +204,33 @@ fn write_request_line(
     line.push_str(",\"status\":");
     line.push_str(itoa::Buffer::new().format(status));
     line.push_str(",\"latency_ms\":");
-    write_json_number(line, latency_ms);
-    write_line_end(line, module_path!());
+    write_millis(line, latency);
+    // This module's path is an identifier path: nothing in it to escape.
+    line.push_str(concat!("},\"target\":\"", module_path!(), "\"}\n"));
     Ok(())
+}
+
+/// `latency` in milliseconds to the microsecond, as serde_json writes the float
+/// `micros / 1000.0` (`57.377`, `5.0`, `0.001`), from integers: no float to format.
+fn write_millis(out: &mut String, latency: Duration) {
+    let micros = latency.as_micros();
+    out.push_str(itoa::Buffer::new().format(micros / 1000));
+    let fraction = micros % 1000;
+    let digits = [
+        b'.',
+        b'0' + (fraction / 100) as u8,
+        b'0' + (fraction / 10 % 10) as u8,
+        b'0' + (fraction % 10) as u8,
+    ];
+    // No trailing zeros, but one digit at least.
+    let kept = if fraction.is_multiple_of(100) {
+        2
+    } else if fraction.is_multiple_of(10) {
+        3
+    } else {
+        4
+    };
+    out.extend(digits[..kept].iter().map(|&digit| char::from(digit)));
 }
 
 /// One JSON object per line, in the shape of tracing-subscriber's JSON format with
@@ -677,11 +701,23 @@ mod tests {
             };
             let event_line = text_in(JsonLine::default(), logged);
             let mut direct = String::new();
-            write_request_line(&mut direct, id, method, route, status, 57.377).expect("a line");
+            write_request_line(&mut direct, id, method, route, status, latency).expect("a line");
             assert_eq!(without_timestamp(&direct), without_timestamp(&event_line));
             let parsed: serde_json::Value = serde_json::from_str(&direct).expect("JSON");
             assert_eq!(parsed["fields"]["route"], route);
             assert_eq!(parsed["fields"]["latency_ms"], 57.377);
+        }
+    }
+
+    #[test]
+    fn milliseconds_are_written_as_the_float_would_be() {
+        let sweep = (0..20_000).step_by(7);
+        let edges = [999, 1_000, 1_230, 5_000, 57_377, 120_000_000, 3_600_000_001];
+        for micros in sweep.chain(edges) {
+            let (mut ours, mut float) = (String::new(), String::new());
+            write_millis(&mut ours, Duration::from_micros(micros));
+            write_json_number(&mut float, micros as f64 / 1000.0);
+            assert_eq!(ours, float, "{micros} µs");
         }
     }
 

@@ -40,6 +40,7 @@ TOTALS = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)
 
 @dataclass
 class Count:
+    framework: str
     name: str
     scenario: str
     instructions_per_request: float
@@ -150,13 +151,13 @@ def measure(
                 keep,
                 label=logs,
             )
-            counts.append(Count(name, f"/health/live, {label}", figure))
+            counts.append(Count(framework, name, f"/health/live, {label}", figure))
     figure = per_request(bare_binary, run.bare_env, bare, warm_up, requests, keep, label="bare")
-    counts.append(Count(run.bare_name(framework), "/health/live", figure))
+    counts.append(Count(framework, run.bare_name(framework), "/health/live", figure))
     figure = per_request(
         bare_binary, run.contract_bare_env, bare, warm_up, requests, keep, label="contract"
     )
-    counts.append(Count(run.contract_name(framework), "/health/live", figure))
+    counts.append(Count(framework, run.contract_name(framework), "/health/live", figure))
     return counts
 
 
@@ -166,8 +167,7 @@ def report(counts: list[Count]) -> str:
         "|---|---|---:|---:|",
     ]
     for count in counts:
-        framework = count.name.removeprefix("bare ").split(" ")[0]
-        bare = next(c for c in counts if c.name == run.bare_name(framework))
+        bare = next(c for c in counts if c.name == run.bare_name(count.framework))
         ratio = bare.instructions_per_request / count.instructions_per_request
         lines.append(
             f"| {count.name} | {count.scenario} | {count.instructions_per_request:,.0f} "

@@ -234,10 +234,10 @@ def test_instruction_counts_are_compared_with_the_bare_server_of_the_same_framew
     count = instructions.Count
     report = instructions.report(
         [
-            count("axum (sqlite)", "/health/live, logs: off", 20_000.0),
-            count("bare axum", "/health/live", 14_000.0),
-            count("actix-web (sqlite)", "/health/live, logs: off", 20_000.0),
-            count("bare actix-web", "/health/live", 18_000.0),
+            count("axum", "axum (sqlite)", "/health/live, logs: off", 20_000.0),
+            count("axum", "bare axum", "/health/live", 14_000.0),
+            count("actix-web", "actix-web (sqlite)", "/health/live, logs: off", 20_000.0),
+            count("actix-web", "bare actix-web", "/health/live", 18_000.0),
         ]
     )
     assert "| axum (sqlite) | /health/live, logs: off | 20,000 | 0.70x |" in report

@@ -22,7 +22,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, fmt as subscriber_fmt};
 
 use crate::config::{LogFormat, TelemetrySettings};
-use crate::request_id;
+use crate::request_id::{self, RequestId};
 
 /// Installs the global subscriber; a second call (as in tests) leaves the first in place.
 /// Keep the returned flusher until exit: dropping it writes what is still buffered.
@@ -172,11 +172,12 @@ pub fn log_request(method: &str, route: &str, status: u16, latency: Duration) {
     if !tracing::enabled!(tracing::Level::INFO) {
         return;
     }
-    let id = request_id::current_if_any();
+    let current = request_id::current_if_any();
+    let id = current.as_ref().map(RequestId::as_str);
     // A line that cannot be made (a clock past chrono's years) is dropped, as the subscriber
     // drops it; nowhere to report a failed write to stdout either.
     let _ = with_line(|line| {
-        write_request_line(line, id.as_deref(), method, route, status, latency)?;
+        write_request_line(line, id, method, route, status, latency)?;
         let mut writer = stdout.as_ref();
         let _ = writer.write_all(line.as_bytes());
         Ok(())
@@ -197,9 +198,10 @@ fn write_request_line(
     write_line_start(line, id, &tracing::Level::INFO)?;
     line.push_str("\"message\":\"");
     line.push_str(REQUEST_COMPLETED);
-    line.push_str("\",\"method\":");
-    write_json_string(line, method);
-    line.push_str(",\"route\":");
+    // A method is a token (RFC 9110), checked by the HTTP parser: no character in it to escape.
+    line.push_str("\",\"method\":\"");
+    line.push_str(method);
+    line.push_str("\",\"route\":");
     write_json_string(line, route);
     line.push_str(",\"status\":");
     line.push_str(itoa::Buffer::new().format(status));
@@ -265,13 +267,14 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
-        let id = request_id::current_if_any();
+        let current = request_id::current_if_any();
+        let id = current.as_ref().map(RequestId::as_str);
         if context.lookup_current().is_some() {
-            return self.format_with_spans(context, writer, event, id.as_deref());
+            return self.format_with_spans(context, writer, event, id);
         }
         // Made in a `String` and handed over whole: every write to `writer` is a dynamic call.
         with_line(|line| {
-            write_line(line, event, id.as_deref())?;
+            write_line(line, event, id)?;
             writer.write_str(line)
         })
     }
@@ -691,7 +694,7 @@ mod tests {
             let logged = async move {
                 match id {
                     Some(id) => {
-                        request_id::scope(id.into(), async move {
+                        request_id::scope(request_id::resolve(Some(id.as_bytes())), async move {
                             log_request(method, route, status, latency);
                         })
                         .await
@@ -707,6 +710,18 @@ mod tests {
             assert_eq!(parsed["fields"]["route"], route);
             assert_eq!(parsed["fields"]["latency_ms"], 57.377);
         }
+    }
+
+    #[test]
+    fn no_character_of_a_method_token_needs_escaping() {
+        // RFC 9110's `tchar`, every character a request's method can have.
+        let tchar: String = ('0'..='9')
+            .chain('a'..='z')
+            .chain('A'..='Z')
+            .chain("!#$%&'*+-.^_`|~".chars())
+            .collect();
+        assert!(!needs_escaping(&tchar));
+        assert!(tchar.bytes().all(|byte| !must_escape(byte)));
     }
 
     #[test]
@@ -743,7 +758,7 @@ mod tests {
     fn lines_logged_while_handling_a_request_carry_its_id() {
         let lines = json_lines(async {
             tracing::info!("starting");
-            request_id::scope("req-1".into(), async {
+            request_id::scope(request_id::resolve(Some(b"req-1")), async {
                 tracing::warn!(user = "someone", "inside");
                 log_request("GET", "/health/live", 200, Duration::from_millis(2));
                 let _span = tracing::info_span!("work", job = 7).entered();

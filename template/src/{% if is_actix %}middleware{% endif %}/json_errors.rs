@@ -20,11 +20,8 @@ pub fn ensure_json<B>(response: ServiceResponse<B>) -> ServiceResponse<EitherBod
 /// The JSON answer to give instead of `response`, if it is an error that is not JSON.
 pub fn replacement<B>(response: &HttpResponse<B>) -> Option<HttpResponse> {
     let status = response.status();
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok());
-    if !headers::needs_json_error_body(status.as_u16(), content_type) {
+    // Most answers are not errors: their headers are not looked at.
+    if !headers::is_error(status.as_u16()) || headers::is_json(content_type(response)) {
         return None;
     }
     let mut replaced = AppError::from_status(status.as_u16()).error_response();
@@ -33,4 +30,11 @@ pub fn replacement<B>(response: &HttpResponse<B>) -> Option<HttpResponse> {
         replaced.headers_mut().insert(header::ALLOW, allow.clone());
     }
     Some(replaced)
+}
+
+fn content_type<B>(response: &HttpResponse<B>) -> Option<&str> {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
 }

@@ -8,6 +8,8 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
+use crate::headers;
+
 pub const SPEC_PATH: &str = "/openapi.json";
 pub const UI_PATH: &str = "/docs";
 /// Swagger UI's files, under `UI_PATH` (an actix pattern matching any rest of the path).
@@ -45,6 +47,6 @@ pub fn configure(document: Document, ui: bool) -> impl FnOnce(&mut web::ServiceC
 
 async fn spec(document: web::Data<Document>) -> HttpResponse {
     HttpResponse::Ok()
-        .content_type("application/json")
+        .content_type(headers::JSON)
         .body(document.0.to_string())
 }

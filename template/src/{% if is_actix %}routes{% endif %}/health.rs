@@ -2,6 +2,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::headers;
 use crate::models::{Liveness, Readiness};
 use crate::state::AppState;
 
@@ -19,7 +20,7 @@ pub fn configure(config: &mut ServiceConfig) {
 )]
 async fn live() -> HttpResponse {
     // A static value: `ContentType::json()` would format and check the media type each time.
-    let json = HeaderValue::from_static("application/json");
+    let json = HeaderValue::from_static(headers::JSON);
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, json))
         .body(Liveness::UP_JSON)

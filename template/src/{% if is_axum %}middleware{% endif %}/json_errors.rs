@@ -12,11 +12,8 @@ use crate::headers;
 /// `response`, or the JSON error body in its place if it is an error that is not JSON.
 pub fn ensure_json(response: Response) -> Response {
     let status = response.status();
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok());
-    if !headers::needs_json_error_body(status.as_u16(), content_type) {
+    // Most answers are not errors: their headers are not looked at.
+    if !headers::is_error(status.as_u16()) || headers::is_json(content_type(&response)) {
         return response;
     }
     let allow = response.headers().get(header::ALLOW).cloned();
@@ -26,6 +23,13 @@ pub fn ensure_json(response: Response) -> Response {
         replaced.headers_mut().insert(header::ALLOW, allow);
     }
     replaced
+}
+
+fn content_type(response: &Response) -> Option<&str> {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
 }
 
 /// The answer to a handler that panicked: a plain 500, the panic message goes to the log.

@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::routing::get;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::openapi;
+use crate::{headers, openapi};
 
 pub const SPEC_PATH: &str = "/openapi.json";
 pub const UI_PATH: &str = "/docs";
@@ -24,12 +24,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         SPEC_PATH,
         get(move || {
             let json = Arc::clone(&json);
-            async move {
-                (
-                    [(header::CONTENT_TYPE, "application/json")],
-                    json.to_string(),
-                )
-            }
+            async move { ([(header::CONTENT_TYPE, headers::JSON)], json.to_string()) }
         }),
     );
     if !ui {

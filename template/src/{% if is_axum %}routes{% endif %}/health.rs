@@ -4,6 +4,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::headers;
 use crate::models::{Liveness, Readiness};
 use crate::state::AppState;
 
@@ -22,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "The process is up", body = Liveness))
 )]
 async fn live() -> ([(HeaderName, HeaderValue); 1], &'static str) {
-    let json = HeaderValue::from_static("application/json");
+    let json = HeaderValue::from_static(headers::JSON);
     ([(header::CONTENT_TYPE, json)], Liveness::UP_JSON)
 }
 

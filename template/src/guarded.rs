@@ -30,7 +30,9 @@ pub async fn run<F: Future>(timeout: Duration, handling: F) -> Outcome<F::Output
     // first poll's own work (which no timer could interrupt anyway).
     let finished = match poll_fn(|context| Poll::Ready(guarded.as_mut().poll(context))).await {
         Poll::Ready(finished) => finished,
-        Poll::Pending => match tokio::time::timeout(timeout, guarded).await {
+        // Boxed: only answers that wait need the timer, and carried in this future it would make
+        // every answer's future larger (a timer is about 140 bytes), copied at each move.
+        Poll::Pending => match Box::pin(tokio::time::timeout(timeout, guarded)).await {
             Ok(finished) => finished,
             Err(_) => return Outcome::TimedOut,
         },

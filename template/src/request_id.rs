@@ -49,6 +49,14 @@ pub fn current_if_any() -> Option<RequestId> {
     REQUEST_ID.try_with(RequestId::clone).ok()
 }
 
+/// Calls `with` with the id of the request being handled by this task, if any: a borrow, for
+/// a caller that only reads it (the log line), where `current_if_any` shares it.
+pub fn with_current<R>(mut with: impl FnMut(Option<&str>) -> R) -> R {
+    REQUEST_ID
+        .try_with(|id| with(Some(id.as_str())))
+        .unwrap_or_else(|_| with(None))
+}
+
 /// The id to use for a request that sent `header` (the value of `x-request-id`, if any).
 pub fn resolve(header: Option<&[u8]>) -> RequestId {
     match header.filter(|id| acceptable(id)) {
@@ -113,7 +121,11 @@ mod tests {
     async fn the_current_id_is_the_scoped_one() {
         assert_eq!(current(), "unknown");
         assert_eq!(current_if_any(), None);
-        let inside = scope(resolve(Some(b"abc")), async { current() }).await;
-        assert_eq!(inside, "abc");
+        assert_eq!(with_current(|id| id.map(str::to_owned)), None);
+        let inside = scope(resolve(Some(b"abc")), async {
+            (current(), with_current(|id| id.map(str::to_owned)))
+        })
+        .await;
+        assert_eq!(inside, ("abc".to_owned(), Some("abc".to_owned())));
     }
 }

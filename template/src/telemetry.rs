@@ -172,15 +172,15 @@ pub fn log_request(method: &str, route: &str, status: u16, latency: Duration) {
     if !tracing::enabled!(tracing::Level::INFO) {
         return;
     }
-    let current = request_id::current_if_any();
-    let id = current.as_ref().map(RequestId::as_str);
     // A line that cannot be made (a clock past chrono's years) is dropped, as the subscriber
     // drops it; nowhere to report a failed write to stdout either.
-    let _ = with_line(|line| {
-        write_request_line(line, id, method, route, status, latency)?;
-        let mut writer = stdout.as_ref();
-        let _ = writer.write_all(line.as_bytes());
-        Ok(())
+    let _ = request_id::with_current(|id| {
+        with_line(|line| {
+            write_request_line(line, id, method, route, status, latency)?;
+            let mut writer = stdout.as_ref();
+            let _ = writer.write_all(line.as_bytes());
+            Ok(())
+        })
     });
 }
 

@@ -1,0 +1,53 @@
+"""A generated project builds with its own dependencies alone, as its Dockerfile builds it.
+
+`cargo test` and the linted test build resolve the dependencies' features together with the
+dev-dependencies' (reqwest brings hyper-util's `http1`, for one), so a feature the project
+uses but only a dev-dependency enables passes every other check and fails
+`cargo build --release` in the image. `cargo check --lib --bins` resolves features as that
+build does, without the dev-dependencies. One variant per framework and data library, each
+with every optional part on, alternating the databases: the dependency sets they span.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from compiling import CompileChecks
+from copier_rust_api import checks, matrix
+from copier_rust_api.matrix import Variant
+
+SLUGS = (
+    "axum-sqlite-sqlx-jwt-metrics",
+    "axum-postgres-diesel-jwt-metrics",
+    "actix-web-postgres-sqlx-jwt-metrics",
+    "actix-web-sqlite-diesel-jwt-metrics",
+)
+VARIANTS = [variant for variant in matrix.compile_variants() if variant.slug in SLUGS]
+
+pytestmark = pytest.mark.cargo
+
+
+def test_the_chosen_variants_exist() -> None:
+    assert sorted(variant.slug for variant in VARIANTS) == sorted(SLUGS)
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=[variant.slug for variant in VARIANTS])
+def test_the_project_builds_without_its_dev_dependencies(
+    compile_checks: CompileChecks, variant: Variant
+) -> None:
+    # After the variant's own checks: its project is rendered, and the two builds do not
+    # queue for the target dir's lock against each other.
+    report = compile_checks.report(variant)
+    assert report.render_error is None, report.render_error
+    result = subprocess.run(
+        ["cargo", "check", "--lib", "--bins", "--quiet"],
+        cwd=checks.projects_dir() / variant.slug,
+        env=checks.cargo_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]

@@ -22,9 +22,27 @@ pub fn is_json(content_type: Option<&str>) -> bool {
     content_type.is_some_and(|value| value.starts_with(JSON))
 }
 
+/// Whether an answer must have its body replaced by the JSON error body: an error whose
+/// `content-type` (asked for only when the status is an error) is not JSON's.
+pub fn needs_json_error_body<'a>(
+    status: u16,
+    content_type: impl FnOnce() -> Option<&'a str>,
+) -> bool {
+    is_error(status) && !is_json(content_type())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_errors_that_are_not_json_are_replaced() {
+        assert!(needs_json_error_body(405, || None));
+        assert!(needs_json_error_body(500, || Some("text/plain")));
+        assert!(!needs_json_error_body(404, || Some("application/json")));
+        let not_looked_at = || unreachable!("the content type of an answer that is not an error");
+        assert!(!needs_json_error_body(200, not_looked_at));
+    }
 
     #[test]
     fn errors_are_the_client_and_server_error_statuses() {

@@ -20,8 +20,7 @@ pub fn ensure_json<B>(response: ServiceResponse<B>) -> ServiceResponse<EitherBod
 /// The JSON answer to give instead of `response`, if it is an error that is not JSON.
 pub fn replacement<B>(response: &HttpResponse<B>) -> Option<HttpResponse> {
     let status = response.status();
-    // Most answers are not errors: their headers are not looked at.
-    if !headers::is_error(status.as_u16()) || headers::is_json(content_type(response)) {
+    if !headers::needs_json_error_body(status.as_u16(), || content_type(response)) {
         return None;
     }
     let mut replaced = AppError::from_status(status.as_u16()).error_response();

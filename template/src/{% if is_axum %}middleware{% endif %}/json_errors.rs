@@ -12,8 +12,7 @@ use crate::headers;
 /// `response`, or the JSON error body in its place if it is an error that is not JSON.
 pub fn ensure_json(response: Response) -> Response {
     let status = response.status();
-    // Most answers are not errors: their headers are not looked at.
-    if !headers::is_error(status.as_u16()) || headers::is_json(content_type(&response)) {
+    if !headers::needs_json_error_body(status.as_u16(), || content_type(&response)) {
         return response;
     }
     let allow = response.headers().get(header::ALLOW).cloned();

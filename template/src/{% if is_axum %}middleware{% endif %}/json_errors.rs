@@ -1,8 +1,6 @@
 //! A safety net: any error response that is not already JSON (the router's 405, a layer's
 //! rejection) is replaced by the JSON error body, keeping its status and `allow` header.
 
-use std::any::Any;
-
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
@@ -29,9 +27,4 @@ fn content_type(response: &Response) -> Option<&str> {
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-}
-
-/// The answer to a handler that panicked: a plain 500, the panic message goes to the log.
-pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
-    AppError::from_panic(panic.as_ref()).into_response()
 }

@@ -40,6 +40,20 @@ def test_the_chosen_variants_exist() -> None:
     assert sorted(variant.slug for variant in VARIANTS) == sorted(SLUGS)
 
 
+def stack(variant: Variant) -> tuple[str, str, str]:
+    return (
+        variant.answers["framework"],
+        variant.answers["database"],
+        variant.answers["db_library"],
+    )
+
+
+def test_they_take_each_framework_database_and_library_once_half_with_every_part() -> None:
+    assert sorted(map(stack, VARIANTS)) == sorted({stack(v) for v in matrix.compile_variants()})
+    parts = sorted((variant.answers["auth"], variant.answers["metrics"]) for variant in VARIANTS)
+    assert parts == sorted([("jwt", True), ("none", False)] * (len(VARIANTS) // 2))
+
+
 @pytest.mark.parametrize("variant", VARIANTS, ids=[variant.slug for variant in VARIANTS])
 def test_the_project_builds_without_its_dev_dependencies(
     compile_checks: CompileChecks, variant: Variant
